@@ -1,0 +1,68 @@
+/**
+ * The readable summary of a sync result that the CLIs print by default.
+ *
+ * @module
+ */
+import type { SyncResult } from "../functions/_shared/sync.ts";
+
+/**
+ * Formats a result as a few lines and a table, one row per metric.
+ *
+ * @example
+ * ```ts
+ * console.log(formatSyncSummary(result));
+ * ```
+ */
+export function formatSyncSummary(result: SyncResult): string {
+  const window = result.window ? `${result.window.from}..${result.window.to}` : "(none)";
+  const mode = result.dryRun ? " (dry run: nothing sent)" : "";
+  const lines = [
+    `Sync run ${result.runId} ${result.status}${mode}: window ${window}, trigger ${result.trigger}, ${
+      (result.durationMs / 1000).toFixed(1)
+    } s`,
+    "",
+  ];
+  const header = [
+    "metric",
+    "status",
+    "rows",
+    result.dryRun ? "to send" : "sent",
+    "unchanged",
+    "missing days",
+    "token",
+  ];
+  const rows = result.metrics.map((m) => [
+    m.key,
+    m.status,
+    String(m.rowsRead),
+    String(result.dryRun ? (m.planned?.length ?? 0) : m.sent),
+    String(m.unchanged),
+    String(m.missingDays.length),
+    m.token ?? "(unbound)",
+  ]);
+  lines.push(...table([header, ...rows]));
+  for (const m of result.metrics) {
+    if (m.error) lines.push("", `${m.key}: ${m.error.code}: ${m.error.message}`);
+    if (m.status === "unbound") {
+      lines.push(
+        "",
+        `${m.key}: no Vantage token yet; set its token variable (orders: ORDERS_METRIC_ID)`,
+      );
+    }
+    for (const value of m.planned ?? []) {
+      lines.push(
+        `  would send ${m.key} ${value.date}${value.label ? ` [${value.label}]` : ""} = ${
+          value.amount ?? "(delete)"
+        }`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) =>
+    row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * Reads a metric's daily rows from its source relation: one query per metric, identifiers from the
+ * declaration only and quoted by the driver, values as text so nothing is rounded on the way.
+ *
+ * @module
+ */
+import type { Sql } from "./database.ts";
+import { databaseUnavailable, isDatabaseUnavailable } from "./database.ts";
+import { AppError } from "./errors.ts";
+import type { SourceRow } from "./metric-values.ts";
+import type { MetricDefinition } from "./metrics.ts";
+import type { DayWindow } from "./window.ts";
+
+// Postgres errors that mean the declaration does not match the database (the fix is in config or SQL).
+const UNDEFINED_OBJECT = new Set(["42P01", "42703", "3F000", "42883", "42846", "42804", "42501"]);
+
+/**
+ * The rows of `metric`'s source inside `window`, ordered by day.
+ *
+ * @example
+ * ```ts
+ * const rows = await readSourceRows(sql, orders, { from: "2026-11-21", to: "2026-11-27" });
+ * // [{ date: "2026-11-21", value: "121" }, …]
+ * ```
+ */
+export async function readSourceRows(
+  sql: Sql,
+  metric: Pick<MetricDefinition, "key" | "source">,
+  window: DayWindow,
+): Promise<SourceRow[]> {
+  const { schema, relation, dateColumn, valueColumn } = metric.source;
+  const day = sql(dateColumn);
+  try {
+    return await sql<SourceRow[]>`
+      select to_char(${day}::date, 'YYYY-MM-DD') as date,
+             ${sql(valueColumn)}::text as value
+      from ${sql(schema)}.${sql(relation)}
+      where ${day}::date between ${window.from}::date and ${window.to}::date
+         or ${day} is null
+      order by 1 nulls first
+    `;
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) {
+      throw databaseUnavailable(error, `reading ${schema}.${relation}`);
+    }
+    const code = (error as { code?: string }).code;
+    if (code && UNDEFINED_OBJECT.has(code)) {
+      throw new AppError(
+        "source_unavailable",
+        `Metric "${metric.key}": cannot read ${schema}.${relation} (${
+          (error as Error).message
+        }); check that the relation and the columns ${dateColumn}, ${valueColumn} exist and are readable`,
+        { cause: error, details: { metric: metric.key, postgresCode: code } },
+      );
+    }
+    throw error;
+  }
+}

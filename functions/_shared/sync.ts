@@ -1,0 +1,317 @@
+/**
+ * The sync engine: for each metric, read the window's rows, validate them, diff against what
+ * Vantage already accepted, send the changes in batches, and record what was accepted; the run row
+ * and one log line say how it went. HTTP, pg_cron and the CLI all come through {@link runSync}.
+ *
+ * @module
+ */
+import { inBatches } from "./batches.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { type Config, requireSetting } from "./config.ts";
+import { databaseUnavailable, isDatabaseUnavailable, type Sql } from "./database.ts";
+import type { IsoDate } from "./dates.ts";
+import { AppError, type ErrorBody, mostSevere, toAppError } from "./errors.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { type MetricValue, toMetricValues } from "./metric-values.ts";
+import type { MetricDefinition } from "./metrics.ts";
+import { finishRun, LEASE_RENEW_MS, renewLease, startRun } from "./runs.ts";
+import { readSourceRows } from "./source.ts";
+import { diffValues, loadSentValues, recordSentValues } from "./sent-values.ts";
+import type { SyncRequest } from "./sync-request.ts";
+import { MAX_VALUES_PER_REQUEST, VantageClient } from "./vantage/client.ts";
+import { coveringWindow, type DayWindow, resolveWindow } from "./window.ts";
+
+/** What the engine needs from its caller. */
+export interface SyncDependencies {
+  config: Config;
+  sql: Sql;
+  /** Defaults to a client built from the configuration. */
+  vantage?: VantageClient;
+  clock?: Clock;
+  logger?: Logger;
+  /** The HTTP request id, kept on the run row to match it with the gateway's logs. */
+  requestId?: string;
+  /** Told after each batch Vantage accepted (the CLI shows progress with it). */
+  onProgress?: (progress: { metric: string; sent: number; toSend: number }) => void;
+}
+
+/** How one metric fared in a run. */
+export interface MetricOutcome {
+  key: string;
+  /** The Vantage business metric token, or null when the metric is not bound to one yet. */
+  token: string | null;
+  status: "succeeded" | "failed" | "unbound";
+  window: DayWindow;
+  rowsRead: number;
+  /** Values Vantage accepted in this run (in a dry run: 0). */
+  sent: number;
+  /** Values equal to what Vantage already had, not sent. */
+  unchanged: number;
+  /** Days without a source value, not sent (missing-day policy `skip`). */
+  missingDays: IsoDate[];
+  /** Dry run only: what a real run would send. */
+  planned?: { date: IsoDate; label: string | null; amount: string | null }[];
+  error?: ErrorBody["error"];
+}
+
+/** The result of a run that reached the run log. */
+export interface SyncResult {
+  runId: number;
+  status: "succeeded" | "failed";
+  /** 200, or the most severe failure's status (503 > 502 > 422). */
+  httpStatus: number;
+  trigger: SyncRequest["trigger"];
+  dryRun: boolean;
+  force: boolean;
+  window: DayWindow | null;
+  metrics: MetricOutcome[];
+  durationMs: number;
+  error?: ErrorBody["error"];
+}
+
+/**
+ * Runs one sync. Throws an {@link AppError} when the request cannot start a run (unknown metric,
+ * future date, missing configuration, database down, another sync running); otherwise returns the
+ * recorded result, failed metrics included.
+ *
+ * @example
+ * ```ts
+ * const result = await runSync({ config, sql }, syncRequestSchema.parse({}));
+ * console.log(result.httpStatus, result.metrics[0].sent);
+ * ```
+ */
+export async function runSync(deps: SyncDependencies, request: SyncRequest): Promise<SyncResult> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger({ secrets: deps.config.secrets });
+  const startedAt = clock.now();
+  requireSetting(deps.config, "metrics");
+  const metrics = selectMetrics(deps.config.metrics, request.metrics);
+  const windows = new Map(
+    metrics.map((metric) => [metric.key, resolveWindow(request, metric, startedAt)]),
+  );
+  const window = coveringWindow([...windows.values()]) ?? null;
+
+  let runId: number;
+  try {
+    runId = await startRun(deps.sql, {
+      trigger: request.trigger,
+      dryRun: request.dryRun,
+      force: request.force,
+      window: window ?? undefined,
+      requestId: deps.requestId,
+    });
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw databaseUnavailable(error, "starting the run");
+    throw error;
+  }
+  const runLogger = logger.child({ runId });
+  const lease = request.dryRun ? undefined : keepLease(deps.sql, runId, runLogger);
+  const deadlineMs = startedAt + deps.config.runDeadlineMs;
+  const outcomes: MetricOutcome[] = [];
+  try {
+    for (const metric of metrics) {
+      outcomes.push(
+        await syncMetric(
+          { ...deps, clock, logger: runLogger, runId, request, deadlineMs },
+          metric,
+          windows.get(metric.key)!,
+        ),
+      );
+    }
+  } finally {
+    if (lease !== undefined) clearInterval(lease);
+  }
+
+  const failures = outcomes.flatMap((
+    o,
+  ) => (o.error ? [new AppError(o.error.code, o.error.message)] : []));
+  const worst = mostSevere(failures);
+  const result: SyncResult = {
+    runId,
+    status: worst ? "failed" : "succeeded",
+    httpStatus: worst?.status ?? 200,
+    trigger: request.trigger,
+    dryRun: request.dryRun,
+    force: request.force,
+    window,
+    metrics: outcomes,
+    durationMs: clock.now() - startedAt,
+    ...(worst ? { error: { code: worst.code, message: worst.message } } : {}),
+  };
+  try {
+    await finishRun(deps.sql, runId, {
+      status: result.status,
+      metrics: outcomes.map(({ planned: _planned, ...rest }) => rest),
+      httpStatus: result.httpStatus,
+      errorCode: worst?.code,
+      error: worst?.message,
+    });
+  } catch (error) {
+    // The log line below is then the only record; the lease runs out and the next run closes the row.
+    const failure = isDatabaseUnavailable(error)
+      ? databaseUnavailable(error, "recording the run's outcome")
+      : toAppError(error);
+    runLogger.error("could not record the run's outcome", { error: failure.message });
+    if (result.httpStatus < failure.status || failure.status === 503) {
+      Object.assign(result, {
+        status: "failed",
+        httpStatus: failure.status,
+        error: failure.toBody().error,
+      });
+    }
+  }
+  const summary = {
+    trigger: result.trigger,
+    status: result.status,
+    httpStatus: result.httpStatus,
+    dryRun: result.dryRun,
+    window: result.window,
+    durationMs: result.durationMs,
+    metrics: outcomes.map((o) => ({
+      key: o.key,
+      status: o.status,
+      rowsRead: o.rowsRead,
+      sent: o.sent,
+      unchanged: o.unchanged,
+      missingDays: o.missingDays.length,
+      ...(o.error ? { errorCode: o.error.code } : {}),
+    })),
+    ...(result.error ? { error: result.error } : {}),
+  };
+  if (result.status === "succeeded") runLogger.info("sync finished", summary);
+  else runLogger.error("sync failed", summary);
+  return result;
+}
+
+/** The declared metrics a request names (all when it names none). */
+function selectMetrics(
+  declared: MetricDefinition[],
+  keys: string[] | undefined,
+): MetricDefinition[] {
+  if (!keys) return declared;
+  const unknown = keys.filter((key) => !declared.some((metric) => metric.key === key));
+  if (unknown.length > 0) {
+    throw new AppError(
+      "unknown_metric",
+      `Unknown metric ${unknown.map((k) => `"${k}"`).join(", ")}; declared metrics: ${
+        declared.map((m) => m.key).join(", ")
+      }`,
+    );
+  }
+  return declared.filter((metric) => keys.includes(metric.key));
+}
+
+/** Renews the run's lease in the background until cleared. */
+function keepLease(sql: Sql, runId: number, logger: Logger): ReturnType<typeof setInterval> {
+  return setInterval(() => {
+    renewLease(sql, runId).catch((error) =>
+      logger.warn("could not renew the run's lease", { error: String(error) })
+    );
+  }, LEASE_RENEW_MS);
+}
+
+interface MetricContext extends SyncDependencies {
+  clock: Clock;
+  logger: Logger;
+  runId: number;
+  request: SyncRequest;
+  deadlineMs: number;
+}
+
+async function syncMetric(
+  ctx: MetricContext,
+  metric: MetricDefinition,
+  window: DayWindow,
+): Promise<MetricOutcome> {
+  const token = ctx.config.metricTokens[metric.key] ?? null;
+  const outcome: MetricOutcome = {
+    key: metric.key,
+    token,
+    status: "succeeded",
+    window,
+    rowsRead: 0,
+    sent: 0,
+    unchanged: 0,
+    missingDays: [],
+  };
+  try {
+    const rows = await readSourceRows(ctx.sql, metric, window);
+    outcome.rowsRead = rows.length;
+    const prepared = toMetricValues(rows, metric, window);
+    outcome.missingDays = prepared.missingDays;
+    const sent = token
+      ? await withDatabase(
+        "reading the values already sent",
+        () => loadSentValues(ctx.sql, token, window),
+      )
+      : new Map();
+    const diff = diffValues(prepared.values, sent, ctx.request.force);
+    outcome.unchanged = diff.unchanged.length;
+    if (ctx.request.dryRun) outcome.planned = diff.changed.map(toPlanned);
+    if (!token) {
+      outcome.status = "unbound";
+      return outcome;
+    }
+    if (ctx.request.dryRun || diff.changed.length === 0) return outcome;
+
+    requireSetting(ctx.config, "VANTAGE_API_TOKEN");
+    const vantage = ctx.vantage ?? new VantageClient({
+      baseUrl: ctx.config.vantageApiUrl,
+      token: ctx.config.vantageApiToken!,
+      requestTimeoutMs: ctx.config.vantageRequestTimeoutMs,
+      clock: ctx.clock,
+      logger: ctx.logger,
+    });
+    for (const batch of inBatches(diff.changed, MAX_VALUES_PER_REQUEST)) {
+      await vantage.putBusinessMetricValues(token, batch, ctx.deadlineMs);
+      await withDatabase(
+        "recording values Vantage accepted",
+        () =>
+          recordSentValues(ctx.sql, {
+            metricToken: token,
+            metricKey: metric.key,
+            runId: ctx.runId,
+            values: batch,
+          }),
+      );
+      outcome.sent += batch.length;
+      ctx.onProgress?.({ metric: metric.key, sent: outcome.sent, toSend: diff.changed.length });
+    }
+  } catch (error) {
+    const failure = toAppError(error);
+    if (failure.code === "internal_error") {
+      ctx.logger.error("unexpected error", {
+        metric: metric.key,
+        error: String(error),
+        stack: (error as Error)?.stack,
+      });
+    }
+    outcome.status = "failed";
+    outcome.error = withTokenHint(failure, metric, token).toBody().error;
+  }
+  return outcome;
+}
+
+function toPlanned(value: MetricValue) {
+  return { date: value.date, label: value.label === "" ? null : value.label, amount: value.amount };
+}
+
+async function withDatabase<T>(doing: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw databaseUnavailable(error, doing);
+    throw error;
+  }
+}
+
+/** Vantage's 404 for a metric means the token is wrong: say which variable holds it. */
+function withTokenHint(error: AppError, metric: MetricDefinition, token: string | null): AppError {
+  const status = (error.details as { status?: number } | undefined)?.status;
+  if (error.code !== "vantage_rejected" || status !== 404) return error;
+  return new AppError(
+    error.code,
+    `${error.message}; ${metric.tokenVariable} is ${token}: is that the token of the business metric "${metric.title}"?`,
+    { details: error.details },
+  );
+}

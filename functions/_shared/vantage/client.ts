@@ -1,0 +1,305 @@
+/**
+ * A small Vantage API v2 client: bearer auth, per-request timeout, 429 waits until the rate limit
+ * resets, 5xx and network errors retried with backoff and jitter, other 4xx failed at once with
+ * Vantage's own `errors[]`, every success checked with zod, and everything bounded by the run's
+ * deadline.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { type Clock, systemClock } from "../clock.ts";
+import { AppError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { MetricValue } from "../metric-values.ts";
+import {
+  backoffDelay,
+  budgetWait,
+  isTransientStatus,
+  MAX_ATTEMPTS,
+  rateLimitWait,
+} from "./retry-policy.ts";
+import { type BusinessMetric, businessMetricSchema, errorsSchema } from "./schemas.ts";
+
+/** Most values in one `PUT /business_metrics/{token}`. */
+export const MAX_VALUES_PER_REQUEST = 500;
+// A long chain of 429s without progress means something is wrong; stop even within the deadline.
+const MAX_RATE_LIMIT_WAITS = 20;
+
+/** Options of {@link VantageClient}. */
+export interface VantageClientOptions {
+  /** Base URL including `/v2`, for example `https://api.vantage.sh/v2`. */
+  baseUrl: string;
+  /** API token with READ and WRITE scopes. */
+  token: string;
+  requestTimeoutMs: number;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** Source of jitter, in [0, 1). */
+  random?: () => number;
+  logger?: Logger;
+}
+
+/**
+ * Talks to the Vantage API.
+ *
+ * @example
+ * ```ts
+ * const vantage = new VantageClient({ baseUrl, token, requestTimeoutMs: 20_000 });
+ * await vantage.putBusinessMetricValues("bsnss_mtrc_…", values, Date.now() + 60_000);
+ * ```
+ */
+export class VantageClient {
+  readonly #options: Required<Omit<VantageClientOptions, "logger">> & { logger?: Logger };
+  /** Until when the rate-limit budget is known to be spent. */
+  #budgetResetsAt = 0;
+
+  constructor(options: VantageClientOptions) {
+    this.#options = {
+      fetch: (input, init) => fetch(input, init),
+      clock: systemClock,
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  /**
+   * Upserts values (by day and label) into a business metric; a null amount deletes that value.
+   * At most {@link MAX_VALUES_PER_REQUEST} values per call.
+   */
+  async putBusinessMetricValues(
+    metricToken: string,
+    values: readonly MetricValue[],
+    deadlineMs: number,
+  ): Promise<BusinessMetric> {
+    if (values.length > MAX_VALUES_PER_REQUEST) {
+      throw new RangeError(
+        `at most ${MAX_VALUES_PER_REQUEST} values per request, got ${values.length}`,
+      );
+    }
+    return await this.request(
+      "PUT",
+      `/business_metrics/${encodeURIComponent(metricToken)}`,
+      businessMetricSchema,
+      deadlineMs,
+      encodeValuesBody(values),
+    );
+  }
+
+  /** Sends one request with the retry policy; resolves with the zod-checked body. */
+  async request<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    deadlineMs: number,
+    body?: string,
+  ): Promise<T> {
+    const { clock, random } = this.#options;
+    const what = `${method} ${path}`;
+    let attempt = 0;
+    let rateLimitWaits = 0;
+    for (;;) {
+      await this.#waitFor(
+        this.#budgetResetsAt - clock.now(),
+        deadlineMs,
+        what,
+        "the rate-limit budget resets",
+      );
+      attempt++;
+      let response: Response;
+      try {
+        response = await this.#send(method, path, body, deadlineMs);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new AppError(
+            "vantage_unavailable",
+            `Vantage did not answer ${what} after ${attempt} tries (${describeFailure(error)})`,
+            { cause: error },
+          );
+        }
+        this.#options.logger?.warn("vantage request failed, retrying", {
+          request: what,
+          attempt,
+          reason: describeFailure(error),
+        });
+        await this.#waitFor(
+          backoffDelay(attempt, random),
+          deadlineMs,
+          what,
+          "retrying after a network error",
+        );
+        continue;
+      }
+      this.#noteBudget(response.headers);
+      if (response.ok) return await this.#parse(response, schema, what);
+
+      const errors = await readErrors(response);
+      if (response.status === 429) {
+        rateLimitWaits++;
+        attempt--; // a rate-limit wait is not a failed try
+        if (rateLimitWaits > MAX_RATE_LIMIT_WAITS) {
+          throw new AppError(
+            "vantage_rate_limited",
+            `Vantage kept answering 429 to ${what}; gave up after ${MAX_RATE_LIMIT_WAITS} waits`,
+          );
+        }
+        const wait = rateLimitWait(response.headers, clock.now()) ??
+          backoffDelay(rateLimitWaits, random);
+        this.#options.logger?.warn("vantage rate limit reached, waiting", {
+          request: what,
+          waitMs: wait,
+        });
+        await this.#waitFor(
+          wait,
+          deadlineMs,
+          what,
+          "Vantage's rate limit resets",
+          "vantage_rate_limited",
+        );
+        continue;
+      }
+      if (isTransientStatus(response.status) && attempt < MAX_ATTEMPTS) {
+        this.#options.logger?.warn("vantage answered an error, retrying", {
+          request: what,
+          attempt,
+          status: response.status,
+        });
+        await this.#waitFor(
+          backoffDelay(attempt, random),
+          deadlineMs,
+          what,
+          `retrying after ${response.status}`,
+        );
+        continue;
+      }
+      const code = isTransientStatus(response.status) ? "vantage_unavailable" : "vantage_rejected";
+      const tries = isTransientStatus(response.status) ? ` after ${attempt} tries` : "";
+      throw new AppError(
+        code,
+        `Vantage answered ${response.status} to ${what}${tries}: ${errors}${
+          hintFor(response.status)
+        }`,
+        { details: { status: response.status, errors } },
+      );
+    }
+  }
+
+  async #send(
+    method: string,
+    path: string,
+    body: string | undefined,
+    deadlineMs: number,
+  ): Promise<Response> {
+    const { baseUrl, token, requestTimeoutMs, clock } = this.#options;
+    const timeout = Math.max(1, Math.min(requestTimeoutMs, deadlineMs - clock.now()));
+    const signal = AbortSignal.timeout(timeout);
+    const response = await this.#options.fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body,
+      signal,
+    });
+    return response;
+  }
+
+  async #parse<T>(response: Response, schema: z.ZodType<T>, what: string): Promise<T> {
+    let json: unknown;
+    try {
+      json = response.status === 204 ? undefined : await response.json();
+    } catch (error) {
+      throw new AppError(
+        "vantage_invalid_response",
+        `Vantage answered ${what} with a body that is not JSON`,
+        { cause: error },
+      );
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError(
+        "vantage_invalid_response",
+        `Vantage answered ${what} with an unexpected shape (${
+          issue?.path.join(".") || "body"
+        }: ${issue?.message}); nothing was recorded as sent`,
+      );
+    }
+    return parsed.data;
+  }
+
+  #noteBudget(headers: Headers): void {
+    const wait = budgetWait(headers, this.#options.clock.now());
+    if (wait > 0) this.#budgetResetsAt = this.#options.clock.now() + wait;
+  }
+
+  async #waitFor(
+    ms: number,
+    deadlineMs: number,
+    what: string,
+    reason: string,
+    code: "vantage_rate_limited" | "vantage_unavailable" = "vantage_unavailable",
+  ): Promise<void> {
+    if (ms <= 0) return;
+    const clock = this.#options.clock;
+    if (clock.now() + ms > deadlineMs) {
+      throw new AppError(
+        code,
+        `Stopped before ${what}: waiting ${
+          Math.ceil(ms / 1000)
+        } s until ${reason} would pass the run's deadline; the next run sends what is left`,
+      );
+    }
+    await clock.sleep(ms);
+  }
+}
+
+/**
+ * The JSON body of a values PUT, written by hand so that amounts keep every digit (a JavaScript
+ * number would round 9007199254740993). Amounts are canonical decimals, so they are valid JSON numbers.
+ *
+ * @example
+ * ```ts
+ * encodeValuesBody([{ date: "2026-11-27", label: "", amount: "42" }]);
+ * // '{"values":[{"date":"2026-11-27","amount":42}]}'
+ * ```
+ */
+export function encodeValuesBody(values: readonly MetricValue[]): string {
+  const items = values.map((value) => {
+    const label = value.label === "" ? "" : `,"label":${JSON.stringify(value.label)}`;
+    return `{"date":${JSON.stringify(value.date)},"amount":${value.amount ?? "null"}${label}}`;
+  });
+  return `{"values":[${items.join(",")}]}`;
+}
+
+/** Vantage's `errors[]` joined, or the start of whatever else the body was. */
+async function readErrors(response: Response): Promise<string> {
+  const text = await response.text().catch(() => "");
+  try {
+    const parsed = errorsSchema.safeParse(JSON.parse(text));
+    if (parsed.success && parsed.data.errors.length > 0) return parsed.data.errors.join("; ");
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.trim().slice(0, 200) || response.statusText || "no error message";
+}
+
+function hintFor(status: number): string {
+  switch (status) {
+    case 401:
+      return " (check VANTAGE_API_TOKEN)";
+    case 403:
+      return " (the token needs the WRITE scope)";
+    case 404:
+      return " (check the business metric token)";
+    default:
+      return "";
+  }
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") return "timed out";
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,155 @@
+/**
+ * The HTTP API of the unit-economics function (Hono), under `/unit-economics` as the Supabase
+ * gateway routes it. Everything testable lives here; `index.ts` only serves it.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId, type RequestIdVariables } from "hono/request-id";
+import { z } from "zod";
+import type { Clock } from "../_shared/clock.ts";
+import { type Config, type Environment, readConfig, requireSetting } from "../_shared/config.ts";
+import {
+  connectDatabase,
+  databaseUnavailable,
+  isDatabaseUnavailable,
+  type Sql,
+} from "../_shared/database.ts";
+import { AppError, toAppError } from "../_shared/errors.ts";
+import { createLogger, type Logger, type LogSink } from "../_shared/log.ts";
+import { listRuns } from "../_shared/runs.ts";
+import { describeIssues, syncRequestSchema } from "../_shared/sync-request.ts";
+import { runSync } from "../_shared/sync.ts";
+import type { VantageClient } from "../_shared/vantage/client.ts";
+import { requireSyncSecret } from "./auth.ts";
+import { readJsonBody } from "./json-body.ts";
+import { VERSION } from "./version.ts";
+
+/** The function's slug, and so the first path segment of every route. */
+export const FUNCTION_SLUG = "unit-economics";
+/** Largest accepted request body. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** What the app is built from; tests pass their own. */
+export interface AppDependencies {
+  /** Reads environment variables (function secrets). */
+  env: Environment;
+  /** Opens the database pool; defaults to postgres.js with the production options. */
+  connect?: (url: string) => Sql;
+  /** A Vantage client to use instead of one built from the configuration. */
+  vantage?: VantageClient;
+  clock?: Clock;
+  logSink?: LogSink;
+}
+
+/** A built app with the resources it holds. */
+export interface UnitEconomicsApp {
+  app: Hono<{ Variables: RequestIdVariables }>;
+  config: Config;
+  /** Closes the database pool (tests; a function instance just ends). */
+  close(): Promise<void>;
+}
+
+const runsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+/**
+ * Builds the app. Configuration is read once, here, and never stops it: routes that need a missing
+ * variable answer 500 `misconfigured`.
+ *
+ * @example
+ * ```ts
+ * const { app } = createApp({ env: (name) => Deno.env.get(name) });
+ * Deno.serve(app.fetch);
+ * ```
+ */
+export function createApp(deps: AppDependencies): UnitEconomicsApp {
+  const config = readConfig(deps.env);
+  const logger = createLogger({ sink: deps.logSink, secrets: config.secrets });
+  let sql: Sql | undefined;
+  const database = (): Sql => {
+    requireSetting(config, "UNIT_ECONOMICS_DB_URL");
+    sql ??= (deps.connect ?? connectDatabase)(config.databaseUrl!);
+    return sql;
+  };
+
+  const app = new Hono<{ Variables: RequestIdVariables }>().basePath(`/${FUNCTION_SLUG}`);
+  app.use(requestId());
+
+  app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
+
+  const authenticated = requireSyncSecret(config);
+  app.use("/sync", authenticated);
+  app.use("/runs", authenticated);
+
+  app.post(
+    "/sync",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+    async (c) => {
+      const request = await readJsonBody(c, syncRequestSchema);
+      const result = await runSync(
+        {
+          config,
+          sql: database(),
+          vantage: deps.vantage,
+          clock: deps.clock,
+          logger,
+          requestId: c.get("requestId"),
+        },
+        request,
+      );
+      return c.json(result, result.httpStatus as 200);
+    },
+  );
+
+  app.get("/runs", async (c) => {
+    const parsed = runsQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) {
+      throw new AppError("invalid_body", `Invalid query: ${describeIssues(parsed.error).message}`);
+    }
+    try {
+      return c.json({ runs: await listRuns(database(), parsed.data.limit) });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw databaseUnavailable(error, "listing runs");
+      throw error;
+    }
+  });
+
+  app.notFound((c) =>
+    c.json({
+      error: {
+        code: "not_found",
+        message: `No route ${c.req.method} ${new URL(c.req.url).pathname}`,
+      },
+    }, 404)
+  );
+  app.onError((error, c) => renderError(error, c.req.method, new URL(c.req.url).pathname, logger));
+
+  return {
+    app,
+    config,
+    close: async () => {
+      await sql?.end({ timeout: 5 });
+    },
+  };
+}
+
+/** The one place errors become responses, in the contract's shape. */
+function renderError(error: Error, method: string, path: string, logger: Logger): Response {
+  if (error instanceof HTTPException) return error.getResponse();
+  const failure = toAppError(error);
+  if (failure.code === "internal_error") {
+    logger.error("unhandled error", { method, path, error: String(error), stack: error.stack });
+  } else if (failure.status >= 500) {
+    logger.error("request failed", { method, path, code: failure.code, error: failure.message });
+  }
+  return Response.json(failure.toBody(), { status: failure.status });
+}
