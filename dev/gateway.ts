@@ -26,7 +26,7 @@ export interface ServedGateway {
  * ```
  */
 export function gatewayHandler(fetch: (request: Request) => Response | Promise<Response>) {
-  return (request: Request): Response | Promise<Response> => {
+  return async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     if (!url.pathname.startsWith(`${FUNCTIONS_PREFIX}/`)) {
       return Response.json({
@@ -34,7 +34,12 @@ export function gatewayHandler(fetch: (request: Request) => Response | Promise<R
       }, { status: 404 });
     }
     url.pathname = url.pathname.slice(FUNCTIONS_PREFIX.length);
-    return fetch(new Request(url, request));
+    // Buffered, so the function sees a Content-Length as behind the real gateway; and not
+    // `new Request(url, request)`, which would carry over the incoming request's abort signal.
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    return await fetch(
+      new Request(url, { method: request.method, headers: request.headers, body }),
+    );
   };
 }
 

@@ -7,7 +7,12 @@
  */
 import { z } from "zod";
 import { AppError } from "./errors.ts";
-import { DECLARED_METRICS, type MetricDefinition, parseMetricDefinitions } from "./metrics.ts";
+import {
+  DECLARED_METRICS,
+  type MetricDeclaration,
+  type MetricDefinition,
+  parseMetricDefinitions,
+} from "./metrics.ts";
 
 /** Default Vantage API base URL. */
 export const DEFAULT_VANTAGE_API_URL = "https://api.vantage.sh/v2";
@@ -70,7 +75,10 @@ export type Environment = (name: string) => string | undefined;
  * requireSetting(config, "VANTAGE_API_TOKEN"); // throws AppError("misconfigured") when unset
  * ```
  */
-export function readConfig(env: Environment, declarations = DECLARED_METRICS): Config {
+export function readConfig(
+  env: Environment,
+  declarations: readonly MetricDeclaration[] = DECLARED_METRICS,
+): Config {
   const problems: Record<string, string> = {};
   const raw: Record<string, string | undefined> = {};
   for (const name of Object.keys(environmentSchema.shape)) {

@@ -44,8 +44,11 @@ export const metricDefinitionSchema = z.object({
 /** A validated metric declaration. */
 export type MetricDefinition = z.infer<typeof metricDefinitionSchema>;
 
+/** A metric declaration as written, before defaults are applied. */
+export type MetricDeclaration = z.input<typeof metricDefinitionSchema>;
+
 /** The metrics declared for this deployment, before validation. */
-export const DECLARED_METRICS: readonly z.input<typeof metricDefinitionSchema>[] = [
+export const DECLARED_METRICS: readonly MetricDeclaration[] = [
   {
     key: "orders",
     title: "Orders",
@@ -74,7 +77,7 @@ export const DECLARED_METRICS: readonly z.input<typeof metricDefinitionSchema>[]
  * ```
  */
 export function parseMetricDefinitions(
-  declarations: readonly z.input<typeof metricDefinitionSchema>[],
+  declarations: readonly MetricDeclaration[],
 ): MetricDefinition[] {
   const parsed = z.array(metricDefinitionSchema).min(1).safeParse(declarations);
   if (!parsed.success) {

@@ -19,6 +19,7 @@ import {
 } from "../_shared/database.ts";
 import { AppError, toAppError } from "../_shared/errors.ts";
 import { createLogger, type Logger, type LogSink } from "../_shared/log.ts";
+import type { MetricDeclaration } from "../_shared/metrics.ts";
 import { listRuns } from "../_shared/runs.ts";
 import { describeIssues, syncRequestSchema } from "../_shared/sync-request.ts";
 import { runSync } from "../_shared/sync.ts";
@@ -36,6 +37,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export interface AppDependencies {
   /** Reads environment variables (function secrets). */
   env: Environment;
+  /** Metric declarations; defaults to the ones in `_shared/metrics.ts`. */
+  metrics?: readonly MetricDeclaration[];
   /** Opens the database pool; defaults to postgres.js with the production options. */
   connect?: (url: string) => Sql;
   /** A Vantage client to use instead of one built from the configuration. */
@@ -67,7 +70,7 @@ const runsQuerySchema = z.object({
  * ```
  */
 export function createApp(deps: AppDependencies): UnitEconomicsApp {
-  const config = readConfig(deps.env);
+  const config = readConfig(deps.env, deps.metrics);
   const logger = createLogger({ sink: deps.logSink, secrets: config.secrets });
   let sql: Sql | undefined;
   const database = (): Sql => {
