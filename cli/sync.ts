@@ -7,7 +7,7 @@
  */
 import { readConfig, requireSetting } from "../functions/_shared/config.ts";
 import { connectDatabase, type Sql } from "../functions/_shared/database.ts";
-import { toAppError } from "../functions/_shared/errors.ts";
+import { type AppError, toAppError } from "../functions/_shared/errors.ts";
 import { createLogger } from "../functions/_shared/log.ts";
 import { describeIssues, syncRequestSchema } from "../functions/_shared/sync-request.ts";
 import { runSync } from "../functions/_shared/sync.ts";
@@ -75,10 +75,15 @@ export async function main(
     const failure = toAppError(error);
     if (flags.json) console.log(JSON.stringify(failure.toBody(), null, 2));
     else console.error(`error: ${failure.code}: ${failure.message}`);
-    return failure.status < 500 && failure.status !== 409 ? 2 : 1;
+    return isUsageError(failure) ? 2 : 1;
   } finally {
     await sql?.end({ timeout: 5 });
   }
+}
+
+/** Exit code 2 is for what the user must fix before trying again: the request or the configuration. */
+function isUsageError(error: AppError): boolean {
+  return error.code === "misconfigured" || (error.status >= 400 && error.status < 500 && error.status !== 409);
 }
 
 if (import.meta.main) {
