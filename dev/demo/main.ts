@@ -1,0 +1,92 @@
+/**
+ * `deno task demo`: the whole product on embedded defaults, nothing to set up. Embedded Postgres
+ * (PGlite) with the real migrations and the seed's orders, the Vantage emulator with synthetic
+ * daily AWS costs, the function served on localhost as the Supabase gateway serves it, and one sync
+ * triggered over HTTP the way pg_cron triggers it. Ends with cost per order for each synced day.
+ *
+ * @module
+ */
+import { createApp } from "../../functions/unit-economics/app.ts";
+import type { SyncResult } from "../../functions/_shared/sync.ts";
+import { formatSyncSummary } from "../../cli/summary.ts";
+import { startEmbeddedPostgres } from "../embedded-db/embedded-postgres.ts";
+import { serveLikeGateway } from "../gateway.ts";
+import { DEFAULT_EMULATOR_TOKEN, SEEDED_COST_REPORT } from "../vantage/emulator.ts";
+import { serveVantageEmulator } from "../vantage/serve.ts";
+import { formatCostPerOrder } from "./cost-per-order.ts";
+import { dailyCosts, metricValues } from "./vantage-readback.ts";
+
+const step = (text: string) => console.log(`\n▸ ${text}`);
+
+/**
+ * Runs the demo and resolves with its exit code.
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await runDemo());
+ * ```
+ */
+export async function runDemo(): Promise<number> {
+  const startedAt = performance.now();
+  step("Starting embedded Postgres (PGlite) with the migrations and the seed's orders");
+  const database = await startEmbeddedPostgres();
+  step("Starting the Vantage API emulator with synthetic daily AWS costs");
+  const vantage = await serveVantageEmulator();
+  const orders = vantage.emulator.createMetric({
+    title: "Orders",
+    cost_report_tokens_with_metadata: [{
+      cost_report_token: SEEDED_COST_REPORT.token,
+      unit_scale: "per_unit",
+    }],
+  });
+  const secret = crypto.randomUUID().replaceAll("-", "");
+  const env: Record<string, string> = {
+    UNIT_ECONOMICS_DB_URL: database.url,
+    VANTAGE_API_URL: vantage.url,
+    VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
+    ORDERS_METRIC_ID: orders.token,
+    UNIT_ECONOMICS_SYNC_SECRET: secret,
+  };
+  const unit = createApp({ env: (name) => env[name] });
+  const gateway = serveLikeGateway(unit.app.fetch, { port: 0 });
+  const functionUrl = `${gateway.url}unit-economics`;
+  try {
+    step(`Function served at ${functionUrl}; calling POST /sync as pg_cron does (net.http_post)`);
+    const response = await fetch(`${functionUrl}/sync`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ trigger: "cron" }),
+    });
+    const result = await response.json() as SyncResult;
+    console.log(`HTTP ${response.status}\n${formatSyncSummary(result)}`);
+    if (response.status !== 200 || !result.window) return 1;
+
+    step(`Cost per order, as Vantage now sees it (cost report "${SEEDED_COST_REPORT.title}")`);
+    const access = { url: vantage.url, token: DEFAULT_EMULATOR_TOKEN };
+    const costs = await dailyCosts(
+      access,
+      SEEDED_COST_REPORT.token,
+      result.window.from,
+      result.window.to,
+    );
+    const amounts = await metricValues(access, orders.token, result.window.from);
+    console.log(formatCostPerOrder(result.window, amounts, costs));
+
+    const runs = await (await fetch(`${functionUrl}/runs?limit=1`, {
+      headers: { authorization: `Bearer ${secret}` },
+    })).json();
+    const [run] = runs.runs;
+    step(
+      `Run log: run ${run.id} ${run.status} (trigger ${run.trigger}, ${run.windowFrom}..${run.windowTo})`,
+    );
+    console.log(`\nDemo finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s.`);
+    return 0;
+  } finally {
+    await gateway.shutdown();
+    await unit.close();
+    await vantage.close();
+    await database.close();
+  }
+}
+
+if (import.meta.main) Deno.exit(await runDemo());
