@@ -135,10 +135,16 @@ Deno.test("failNext: forced statuses, custom bodies and dropped connections, the
   assert.deepEqual((await call(vantage, "GET", "/ping")).json, { errors: ["custom"] });
   assert.equal(vantage.state.metrics().length, 0, "a failed request changes nothing");
 
+  vantage.setLatency(40);
+  const started = performance.now();
+  assert.equal((await call(vantage, "GET", "/ping")).status, 200);
+  assert.ok(performance.now() - started >= 35, "latency applied");
+  vantage.setLatency(0);
+
   vantage.failNext(1, "drop");
   await assert.rejects(call(vantage, "GET", "/ping"), TypeError);
   assert.equal((await call(vantage, "GET", "/ping")).status, 200);
-  assert.deepEqual(vantage.requests.map((r) => r.status), [503, 503, 400, 0, 200]);
+  assert.deepEqual(vantage.requests.map((r) => r.status), [503, 503, 400, 200, 0, 200]);
   assert.deepEqual(vantage.requests[0].body, { title: "Orders" });
   assert.throws(() => vantage.failNext(1, 200), RangeError);
 });
@@ -172,6 +178,21 @@ Deno.test("business metrics: create, read, list, update, delete", async () => {
   assert.equal(updated.status, 200);
   assert.equal(updated.json.title, "Orders (daily)");
   assert.equal(updated.json.cost_report_tokens_with_metadata.length, 1, "omitted key untouched");
+  const relabeled = await call(vantage, "PUT", path, {
+    body: {
+      cost_report_tokens_with_metadata: [
+        { cost_report_token: REPORT, unit_scale: "per_million", label: null, label_filter: [""] },
+      ],
+    },
+  });
+  assert.deepEqual(relabeled.json.cost_report_tokens_with_metadata, [
+    {
+      cost_report_token: REPORT,
+      unit_scale: "per_million",
+      calculation_type: "unit_cost",
+      label_filter: [""],
+    },
+  ]);
   const detached = await call(vantage, "PUT", path, {
     body: { cost_report_tokens_with_metadata: [] },
   });
