@@ -83,7 +83,8 @@ export async function main(
 
 /** Exit code 2 is for what the user must fix before trying again: the request or the configuration. */
 function isUsageError(error: AppError): boolean {
-  return error.code === "misconfigured" || (error.status >= 400 && error.status < 500 && error.status !== 409);
+  return error.code === "misconfigured" ||
+    (error.status >= 400 && error.status < 500 && error.status !== 409);
 }
 
 if (import.meta.main) {

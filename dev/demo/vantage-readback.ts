@@ -75,7 +75,7 @@ async function* pages(
   first: string,
 ): AsyncGenerator<Record<string, unknown>> {
   for (let url: string | null = first; url;) {
-    const response = await fetch(url, {
+    const response: Response = await fetch(url, {
       headers: { authorization: `Bearer ${access.token}`, accept: "application/json" },
     });
     if (!response.ok) {
@@ -84,7 +84,7 @@ async function* pages(
           .text()}`,
       );
     }
-    const page = await response.json();
+    const page: Record<string, unknown> = await response.json();
     yield page;
     url = (page.links as { next?: string | null } | undefined)?.next ?? null;
   }

@@ -23,7 +23,11 @@ async function runCli(stack: TestStack, args: string[], env: Record<string, stri
     stderr: "piped",
   }).output();
   const decoder = new TextDecoder();
-  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
 }
 
 Deno.test("the CLI syncs, prints a readable summary and exits 0", () =>
@@ -39,7 +43,16 @@ Deno.test("the CLI syncs, prints a readable summary and exits 0", () =>
 
 Deno.test("the CLI's --json prints the engine's result; --dry-run sends nothing", () =>
   withStack(async (stack) => {
-    const { code, stdout } = await runCli(stack, ["--from", utcDay(-3), "--to", utcDay(-1), "--metric", "orders", "--dry-run", "--json"]);
+    const { code, stdout } = await runCli(stack, [
+      "--from",
+      utcDay(-3),
+      "--to",
+      utcDay(-1),
+      "--metric",
+      "orders",
+      "--dry-run",
+      "--json",
+    ]);
     assert.equal(code, 0);
     const result = JSON.parse(stdout);
     assert.equal(result.dryRun, true);
