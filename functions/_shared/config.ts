@@ -18,6 +18,8 @@ import {
 export const DEFAULT_VANTAGE_API_URL = "https://api.vantage.sh/v2";
 /** Default run deadline: under the Edge Functions' 150 s wall clock (Free plan) with room to answer. */
 export const DEFAULT_RUN_DEADLINE_MS = 120_000;
+/** Default limit of one source query. */
+export const DEFAULT_SOURCE_TIMEOUT_MS = 30_000;
 /** Default timeout of one Vantage request. */
 export const DEFAULT_VANTAGE_TIMEOUT_MS = 20_000;
 
@@ -25,7 +27,7 @@ export const DEFAULT_VANTAGE_TIMEOUT_MS = 20_000;
 const SECRET_PATTERN = /^[A-Za-z0-9._~+/-]{16,}=*$/;
 
 const optionalText = z.string().trim().min(1).optional();
-const positiveMs = (max: number) => z.coerce.number().int().min(1_000).max(max);
+const positiveMs = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const environmentSchema = z.object({
   VANTAGE_API_TOKEN: optionalText,
@@ -38,8 +40,9 @@ const environmentSchema = z.object({
     .optional(),
   SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
     .optional(),
-  UNIT_ECONOMICS_RUN_DEADLINE_MS: positiveMs(3_600_000).default(DEFAULT_RUN_DEADLINE_MS),
-  VANTAGE_REQUEST_TIMEOUT_MS: positiveMs(120_000).default(DEFAULT_VANTAGE_TIMEOUT_MS),
+  UNIT_ECONOMICS_RUN_DEADLINE_MS: positiveMs(1_000, 3_600_000).default(DEFAULT_RUN_DEADLINE_MS),
+  UNIT_ECONOMICS_SOURCE_TIMEOUT_MS: positiveMs(100, 600_000).default(DEFAULT_SOURCE_TIMEOUT_MS),
+  VANTAGE_REQUEST_TIMEOUT_MS: positiveMs(1_000, 120_000).default(DEFAULT_VANTAGE_TIMEOUT_MS),
 });
 
 type EnvironmentName = keyof z.infer<typeof environmentSchema>;
@@ -53,6 +56,7 @@ export interface Config {
   /** Which variable the database URL came from, for messages. */
   databaseUrlVariable: "UNIT_ECONOMICS_DB_URL" | "SUPABASE_DB_URL";
   runDeadlineMs: number;
+  sourceTimeoutMs: number;
   vantageRequestTimeoutMs: number;
   metrics: MetricDefinition[];
   /** Metric key → the Vantage token from its `tokenVariable`, when set. */
@@ -117,6 +121,10 @@ export function readConfig(
     databaseUrl: get<string | undefined>(databaseUrlVariable, undefined),
     databaseUrlVariable,
     runDeadlineMs: get("UNIT_ECONOMICS_RUN_DEADLINE_MS", defaults.UNIT_ECONOMICS_RUN_DEADLINE_MS),
+    sourceTimeoutMs: get(
+      "UNIT_ECONOMICS_SOURCE_TIMEOUT_MS",
+      defaults.UNIT_ECONOMICS_SOURCE_TIMEOUT_MS,
+    ),
     vantageRequestTimeoutMs: get("VANTAGE_REQUEST_TIMEOUT_MS", defaults.VANTAGE_REQUEST_TIMEOUT_MS),
     metrics,
     metricTokens,
@@ -143,7 +151,14 @@ export type RequiredSetting =
   | "VANTAGE_API_TOKEN"
   | "UNIT_ECONOMICS_SYNC_SECRET"
   | "UNIT_ECONOMICS_DB_URL"
-  | "metrics";
+  | "metrics"
+  | "timeouts";
+
+const TIMEOUT_VARIABLES = [
+  "UNIT_ECONOMICS_RUN_DEADLINE_MS",
+  "UNIT_ECONOMICS_SOURCE_TIMEOUT_MS",
+  "VANTAGE_REQUEST_TIMEOUT_MS",
+] as const;
 
 /**
  * Throws `misconfigured` (500) naming the variable when a needed setting is missing or malformed.
@@ -162,6 +177,11 @@ export function requireSetting(config: Config, setting: RequiredSetting): void {
     case "metrics":
       if (config.problems.metrics) fail(config.problems.metrics);
       return;
+    case "timeouts": {
+      const problems = TIMEOUT_VARIABLES.flatMap((name) => config.problems[name] ?? []);
+      if (problems.length > 0) fail(problems.join("; "));
+      return;
+    }
     case "VANTAGE_API_TOKEN":
       if (config.problems.VANTAGE_API_URL) fail(config.problems.VANTAGE_API_URL);
       if (!config.vantageApiToken) {

@@ -15,11 +15,12 @@ import type { DayWindow } from "./window.ts";
 const UNDEFINED_OBJECT = new Set(["42P01", "42703", "3F000", "42883", "42846", "42804", "42501"]);
 
 /**
- * The rows of `metric`'s source inside `window`, ordered by day.
+ * The rows of `metric`'s source inside `window`, ordered by day; Postgres cancels the query after
+ * `timeoutMs`, so a slow view cannot eat the run's deadline.
  *
  * @example
  * ```ts
- * const rows = await readSourceRows(sql, orders, { from: "2026-11-21", to: "2026-11-27" });
+ * const rows = await readSourceRows(sql, orders, { from: "2026-11-21", to: "2026-11-27" }, 30_000);
  * // [{ date: "2026-11-21", value: "121" }, …]
  * ```
  */
@@ -27,23 +28,36 @@ export async function readSourceRows(
   sql: Sql,
   metric: Pick<MetricDefinition, "key" | "source">,
   window: DayWindow,
+  timeoutMs: number,
 ): Promise<SourceRow[]> {
   const { schema, relation, dateColumn, valueColumn } = metric.source;
   const day = sql(dateColumn);
   try {
-    return await sql<SourceRow[]>`
-      select to_char(${day}::date, 'YYYY-MM-DD') as date,
-             ${sql(valueColumn)}::text as value
-      from ${sql(schema)}.${sql(relation)}
-      where ${day}::date between ${window.from}::date and ${window.to}::date
-         or ${day} is null
-      order by 1 nulls first
-    `;
+    // `set local` inside a transaction, not a connection parameter: poolers in transaction mode
+    // share connections and may refuse startup parameters.
+    return await sql.begin(async (tx) => {
+      await tx`select set_config('statement_timeout', ${String(timeoutMs)}, true)`;
+      return await tx<SourceRow[]>`
+        select to_char(${day}::date, 'YYYY-MM-DD') as date,
+               ${tx(valueColumn)}::text as value
+        from ${tx(schema)}.${tx(relation)}
+        where ${day}::date between ${window.from}::date and ${window.to}::date
+           or ${day} is null
+        order by 1 nulls first
+      `;
+    });
   } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "57014") {
+      throw new AppError(
+        "database_unavailable",
+        `Metric "${metric.key}": reading ${schema}.${relation} took longer than ${timeoutMs} ms (UNIT_ECONOMICS_SOURCE_TIMEOUT_MS) and was cancelled; make it faster for a window of days (an index on ${dateColumn}?) or raise the limit`,
+        { cause: error, details: { metric: metric.key, postgresCode: code } },
+      );
+    }
     if (isDatabaseUnavailable(error)) {
       throw databaseUnavailable(error, `reading ${schema}.${relation}`);
     }
-    const code = (error as { code?: string }).code;
     if (code && UNDEFINED_OBJECT.has(code)) {
       throw new AppError(
         "source_unavailable",

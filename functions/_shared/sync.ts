@@ -85,6 +85,7 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
   const logger = deps.logger ?? createLogger({ secrets: deps.config.secrets });
   const startedAt = clock.now();
   requireSetting(deps.config, "metrics");
+  requireSetting(deps.config, "timeouts");
   const metrics = selectMetrics(deps.config.metrics, request.metrics);
   const windows = new Map(
     metrics.map((metric) => [metric.key, resolveWindow(request, metric, startedAt)]),
@@ -235,7 +236,7 @@ async function syncMetric(
     missingDays: [],
   };
   try {
-    const rows = await readSourceRows(ctx.sql, metric, window);
+    const rows = await readSourceRows(ctx.sql, metric, window, ctx.config.sourceTimeoutMs);
     outcome.rowsRead = rows.length;
     const prepared = toMetricValues(rows, metric, window);
     outcome.missingDays = prepared.missingDays;

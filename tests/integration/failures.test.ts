@@ -154,3 +154,32 @@ Deno.test("a Vantage token that is missing fails the metric as misconfigured, re
     const [run] = await stack.db.sql`select status, error_code from unit_economics.sync_runs`;
     assert.deepEqual([run.status, run.error_code], ["failed", "misconfigured"]);
   }, { env: { VANTAGE_API_TOKEN: "" } }));
+
+Deno.test("a source query slower than its timeout is cancelled: 503 that names the relation", () =>
+  withStack(async (stack) => {
+    await stack.db
+      .sql`create view public.slow as select current_date - 1 as day, 1 as amount from pg_sleep(3)`;
+    const started = Date.now();
+    const { status, body } = await stack.sync();
+    assert.ok(
+      Date.now() - started < 2_500,
+      `cancelled at the timeout, not after the sleep: ${Date.now() - started} ms ${
+        JSON.stringify(body)
+      }`,
+    );
+    assert.equal(status, 503);
+    assert.match(
+      (body.error as { message: string }).message,
+      /public\.slow took longer than 300 ms/,
+    );
+    const [run] = await stack.db.sql`select status, error_code from unit_economics.sync_runs`;
+    assert.deepEqual([run.status, run.error_code], ["failed", "database_unavailable"]);
+  }, {
+    env: { UNIT_ECONOMICS_SOURCE_TIMEOUT_MS: "300", SLOW_METRIC_ID: "bsnss_mtrc_slow00000000001" },
+    metrics: [{
+      key: "slow",
+      title: "Slow",
+      source: { relation: "slow", dateColumn: "day", valueColumn: "amount" },
+      tokenVariable: "SLOW_METRIC_ID",
+    }],
+  }));
