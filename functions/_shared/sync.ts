@@ -106,7 +106,8 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
     throw error;
   }
   const runLogger = logger.child({ runId });
-  const lease = request.dryRun ? undefined : keepLease(deps.sql, runId, runLogger);
+  // Dry runs hold no lock, but renew too: an expired lease marks a row as abandoned.
+  const lease = keepLease(deps.sql, runId, runLogger);
   const deadlineMs = startedAt + deps.config.runDeadlineMs;
   const outcomes: MetricOutcome[] = [];
   try {
@@ -120,7 +121,7 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
       );
     }
   } finally {
-    if (lease !== undefined) clearInterval(lease);
+    clearInterval(lease);
   }
 
   const failures = outcomes.flatMap((
