@@ -7,11 +7,12 @@
  */
 import { readConfig, requireSetting } from "../functions/_shared/config.ts";
 import { connectDatabase, type Sql } from "../functions/_shared/database.ts";
-import { type AppError, toAppError } from "../functions/_shared/errors.ts";
+import { toAppError } from "../functions/_shared/errors.ts";
 import { createLogger } from "../functions/_shared/log.ts";
 import { describeIssues, syncRequestSchema } from "../functions/_shared/sync-request.ts";
 import { runSync } from "../functions/_shared/sync.ts";
 import { parseSyncFlags, SYNC_USAGE } from "./sync-flags.ts";
+import { EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-code.ts";
 import { formatSyncSummary } from "./summary.ts";
 
 /** A terminal run has no edge wall clock: allow long backfills unless a deadline is set. */
@@ -34,16 +35,16 @@ export async function main(
     flags = parseSyncFlags(args);
   } catch (error) {
     console.error(`error: ${(error as Error).message}\n\n${SYNC_USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (flags.help) {
     console.log(`Usage: deno task sync [options]\n\n${SYNC_USAGE}`);
-    return 0;
+    return EXIT_OK;
   }
   const parsed = syncRequestSchema.safeParse({ ...flags.body, trigger: "cli" });
   if (!parsed.success) {
     console.error(`error: invalid_body: ${describeIssues(parsed.error).message}`);
-    return 2;
+    return EXIT_USAGE;
   }
   const config = readConfig(env);
   if (!env("UNIT_ECONOMICS_RUN_DEADLINE_MS")) config.runDeadlineMs = CLI_DEFAULT_DEADLINE_MS;
@@ -70,21 +71,15 @@ export async function main(
     }, parsed.data);
     if (showProgress) console.error("");
     console.log(flags.json ? JSON.stringify(result, null, 2) : formatSyncSummary(result));
-    return result.status === "succeeded" ? 0 : 1;
+    return exitCodeFor(result.httpStatus, result.error?.code);
   } catch (error) {
     const failure = toAppError(error);
     if (flags.json) console.log(JSON.stringify(failure.toBody(), null, 2));
     else console.error(`error: ${failure.code}: ${failure.message}`);
-    return isUsageError(failure) ? 2 : 1;
+    return exitCodeFor(failure.status, failure.code);
   } finally {
     await sql?.end({ timeout: 5 });
   }
-}
-
-/** Exit code 2 is for what the user must fix before trying again: the request or the configuration. */
-function isUsageError(error: AppError): boolean {
-  return error.code === "misconfigured" ||
-    (error.status >= 400 && error.status < 500 && error.status !== 409);
 }
 
 if (import.meta.main) {

@@ -18,6 +18,8 @@ import {
 export const DEFAULT_VANTAGE_API_URL = "https://api.vantage.sh/v2";
 /** Default run deadline: under the Edge Functions' 150 s wall clock (Free plan) with room to answer. */
 export const DEFAULT_RUN_DEADLINE_MS = 120_000;
+/** Default age of the last success after which `/status` reports a metric stale. */
+export const DEFAULT_STALE_AFTER_HOURS = 26;
 /** Default limit of one source query. */
 export const DEFAULT_SOURCE_TIMEOUT_MS = 30_000;
 /** Default timeout of one Vantage request. */
@@ -43,6 +45,9 @@ const environmentSchema = z.object({
   UNIT_ECONOMICS_RUN_DEADLINE_MS: positiveMs(1_000, 3_600_000).default(DEFAULT_RUN_DEADLINE_MS),
   UNIT_ECONOMICS_SOURCE_TIMEOUT_MS: positiveMs(100, 600_000).default(DEFAULT_SOURCE_TIMEOUT_MS),
   VANTAGE_REQUEST_TIMEOUT_MS: positiveMs(1_000, 120_000).default(DEFAULT_VANTAGE_TIMEOUT_MS),
+  UNIT_ECONOMICS_STALE_AFTER_HOURS: z.coerce.number().positive().max(24 * 366).default(
+    DEFAULT_STALE_AFTER_HOURS,
+  ),
 });
 
 type EnvironmentName = keyof z.infer<typeof environmentSchema>;
@@ -58,6 +63,7 @@ export interface Config {
   runDeadlineMs: number;
   sourceTimeoutMs: number;
   vantageRequestTimeoutMs: number;
+  staleAfterHours: number;
   metrics: MetricDefinition[];
   /** Metric key → the Vantage token from its `tokenVariable`, when set. */
   metricTokens: Record<string, string | undefined>;
@@ -126,6 +132,10 @@ export function readConfig(
       defaults.UNIT_ECONOMICS_SOURCE_TIMEOUT_MS,
     ),
     vantageRequestTimeoutMs: get("VANTAGE_REQUEST_TIMEOUT_MS", defaults.VANTAGE_REQUEST_TIMEOUT_MS),
+    staleAfterHours: get(
+      "UNIT_ECONOMICS_STALE_AFTER_HOURS",
+      defaults.UNIT_ECONOMICS_STALE_AFTER_HOURS,
+    ),
     metrics,
     metricTokens,
     problems,
@@ -152,12 +162,13 @@ export type RequiredSetting =
   | "UNIT_ECONOMICS_SYNC_SECRET"
   | "UNIT_ECONOMICS_DB_URL"
   | "metrics"
-  | "timeouts";
+  | "limits";
 
-const TIMEOUT_VARIABLES = [
+const LIMIT_VARIABLES = [
   "UNIT_ECONOMICS_RUN_DEADLINE_MS",
   "UNIT_ECONOMICS_SOURCE_TIMEOUT_MS",
   "VANTAGE_REQUEST_TIMEOUT_MS",
+  "UNIT_ECONOMICS_STALE_AFTER_HOURS",
 ] as const;
 
 /**
@@ -177,8 +188,8 @@ export function requireSetting(config: Config, setting: RequiredSetting): void {
     case "metrics":
       if (config.problems.metrics) fail(config.problems.metrics);
       return;
-    case "timeouts": {
-      const problems = TIMEOUT_VARIABLES.flatMap((name) => config.problems[name] ?? []);
+    case "limits": {
+      const problems = LIMIT_VARIABLES.flatMap((name) => config.problems[name] ?? []);
       if (problems.length > 0) fail(problems.join("; "));
       return;
     }

@@ -94,3 +94,21 @@ export function databaseUnavailable(cause: unknown, doing: string): AppError {
     { cause },
   );
 }
+
+/**
+ * Runs database work, turning "the database is unreachable" into the 503 that says what was being
+ * done; other errors pass through.
+ *
+ * @example
+ * ```ts
+ * const runs = await withDatabase("listing runs", () => listRuns(sql, 20));
+ * ```
+ */
+export async function withDatabase<T>(doing: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw databaseUnavailable(error, doing);
+    throw error;
+  }
+}

@@ -8,7 +8,7 @@
 import { inBatches } from "./batches.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { type Config, requireSetting } from "./config.ts";
-import { databaseUnavailable, isDatabaseUnavailable, type Sql } from "./database.ts";
+import { databaseUnavailable, isDatabaseUnavailable, type Sql, withDatabase } from "./database.ts";
 import type { IsoDate } from "./dates.ts";
 import { AppError, type ErrorBody, mostSevere, toAppError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -85,26 +85,21 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
   const logger = deps.logger ?? createLogger({ secrets: deps.config.secrets });
   const startedAt = clock.now();
   requireSetting(deps.config, "metrics");
-  requireSetting(deps.config, "timeouts");
+  requireSetting(deps.config, "limits");
   const metrics = selectMetrics(deps.config.metrics, request.metrics);
   const windows = new Map(
     metrics.map((metric) => [metric.key, resolveWindow(request, metric, startedAt)]),
   );
   const window = coveringWindow([...windows.values()]) ?? null;
 
-  let runId: number;
-  try {
-    runId = await startRun(deps.sql, {
+  const runId = await withDatabase("starting the run", () =>
+    startRun(deps.sql, {
       trigger: request.trigger,
       dryRun: request.dryRun,
       force: request.force,
       window: window ?? undefined,
       requestId: deps.requestId,
-    });
-  } catch (error) {
-    if (isDatabaseUnavailable(error)) throw databaseUnavailable(error, "starting the run");
-    throw error;
-  }
+    }));
   const runLogger = logger.child({ runId });
   // Dry runs hold no lock, but renew too: an expired lease marks a row as abandoned.
   const lease = keepLease(deps.sql, runId, runLogger);
@@ -296,15 +291,6 @@ async function syncMetric(
 
 function toPlanned(value: MetricValue) {
   return { date: value.date, label: value.label === "" ? null : value.label, amount: value.amount };
-}
-
-async function withDatabase<T>(doing: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isDatabaseUnavailable(error)) throw databaseUnavailable(error, doing);
-    throw error;
-  }
 }
 
 /** Vantage's 404 for a metric means the token is wrong: say which variable holds it. */

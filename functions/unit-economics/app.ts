@@ -9,18 +9,14 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId, type RequestIdVariables } from "hono/request-id";
 import { z } from "zod";
-import type { Clock } from "../_shared/clock.ts";
+import { type Clock, systemClock } from "../_shared/clock.ts";
 import { type Config, type Environment, readConfig, requireSetting } from "../_shared/config.ts";
-import {
-  connectDatabase,
-  databaseUnavailable,
-  isDatabaseUnavailable,
-  type Sql,
-} from "../_shared/database.ts";
+import { connectDatabase, type Sql, withDatabase } from "../_shared/database.ts";
 import { AppError, toAppError } from "../_shared/errors.ts";
 import { createLogger, type Logger, type LogSink } from "../_shared/log.ts";
 import type { MetricDeclaration } from "../_shared/metrics.ts";
 import { listRuns } from "../_shared/runs.ts";
+import { readStatus } from "../_shared/status.ts";
 import { describeIssues, syncRequestSchema } from "../_shared/sync-request.ts";
 import { runSync } from "../_shared/sync.ts";
 import type { VantageClient } from "../_shared/vantage/client.ts";
@@ -87,6 +83,7 @@ export function createApp(deps: AppDependencies): UnitEconomicsApp {
   const authenticated = requireSyncSecret(config);
   app.use("/sync", authenticated);
   app.use("/runs", authenticated);
+  app.use("/status", authenticated);
 
   app.post(
     "/sync",
@@ -118,12 +115,18 @@ export function createApp(deps: AppDependencies): UnitEconomicsApp {
     if (!parsed.success) {
       throw new AppError("invalid_body", `Invalid query: ${describeIssues(parsed.error).message}`);
     }
-    try {
-      return c.json({ runs: await listRuns(database(), parsed.data.limit) });
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) throw databaseUnavailable(error, "listing runs");
-      throw error;
-    }
+    const runs = await withDatabase("listing runs", () => listRuns(database(), parsed.data.limit));
+    return c.json({ runs });
+  });
+
+  app.get("/status", async (c) => {
+    requireSetting(config, "limits");
+    const now = (deps.clock ?? systemClock).now();
+    const report = await withDatabase(
+      "reading the sync status",
+      () => readStatus(database(), config, now),
+    );
+    return c.json(report, report.stale ? 503 : 200);
   });
 
   app.notFound((c) =>

@@ -57,10 +57,10 @@ Deno.test("a malformed timeout is reported, naming the variable", () => {
   const config = readConfig(
     env({ UNIT_ECONOMICS_SOURCE_TIMEOUT_MS: "soon", VANTAGE_REQUEST_TIMEOUT_MS: "5" }),
   );
-  const message = misconfigured(() => requireSetting(config, "timeouts")).message;
+  const message = misconfigured(() => requireSetting(config, "limits")).message;
   assert.match(message, /UNIT_ECONOMICS_SOURCE_TIMEOUT_MS/);
   assert.match(message, /VANTAGE_REQUEST_TIMEOUT_MS/);
-  requireSetting(readConfig(env({ UNIT_ECONOMICS_SOURCE_TIMEOUT_MS: "500" })), "timeouts");
+  requireSetting(readConfig(env({ UNIT_ECONOMICS_SOURCE_TIMEOUT_MS: "500" })), "limits");
 });
 
 Deno.test("SUPABASE_DB_URL is the fallback database URL, and ORDERS_METRIC_ID binds orders", () => {
