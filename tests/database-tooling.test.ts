@@ -62,8 +62,12 @@ Deno.test("createTestDatabase: migrations applied by the Supabase CLI, seed load
   try {
     const tables = await db.sql`
       select table_name from information_schema.tables
-      where table_schema = 'unit_economics' order by table_name`;
-    assert.deepEqual(tables.map((row) => row.table_name), ["sent_values", "sync_runs"]);
+      where table_schema = 'unit_economics' and table_type = 'BASE TABLE' order by table_name`;
+    assert.deepEqual(tables.map((row) => row.table_name), [
+      "cron_invocations",
+      "sent_values",
+      "sync_runs",
+    ]);
 
     const files = await Array.fromAsync(Deno.readDir(repoPath("supabase/migrations")));
     const versions = files.filter((file) => file.name.endsWith(".sql"))
@@ -80,6 +84,40 @@ Deno.test("createTestDatabase: migrations applied by the Supabase CLI, seed load
     const [future] = await db.sql`
       select count(*)::int as days from public.total_orders where date > ${today}::date`;
     assert.equal(future.days, 0);
+  } finally {
+    await db.drop();
+  }
+});
+
+Deno.test("createTestDatabase: the Supabase baseline, the stand-ins and the daily job", async () => {
+  const db = await createTestDatabase();
+  try {
+    const extensions = await db.sql`
+      select extname, extnamespace::regnamespace::text as schema from pg_extension
+      where extname in ('pg_cron', 'pg_net', 'supabase_vault') order by extname`;
+    assert.deepEqual(extensions.map((row) => [row.extname, row.schema]), [
+      ["pg_cron", "pg_catalog"],
+      ["pg_net", "extensions"],
+      ["supabase_vault", "vault"],
+    ]);
+    const roles = await db.sql`
+      select rolname, rolcanlogin, rolbypassrls from pg_roles
+      where rolname in ('anon', 'authenticated', 'service_role', 'authenticator') order by rolname`;
+    assert.deepEqual(roles.map((row) => [row.rolname, row.rolcanlogin, row.rolbypassrls]), [
+      ["anon", false, false],
+      ["authenticated", false, false],
+      ["authenticator", true, false],
+      ["service_role", false, true],
+    ]);
+    const [job] = await db.sql`
+      select schedule, command from cron.job where jobname = 'unit-economics-daily-sync'`;
+    assert.deepEqual([job.schedule, job.command], [
+      "15 0 * * *",
+      "select unit_economics.invoke_sync()",
+    ]);
+    // pg_cron's launcher is back on postgres, so nothing holds the template open.
+    const [cron] = await db.sql`select current_setting('cron.database_name') as database`;
+    assert.equal(cron.database, "postgres");
   } finally {
     await db.drop();
   }
@@ -149,6 +187,20 @@ Deno.test("db:start returns with stdout piped, URL last, and reuses; db:stop sto
       assert.ok(seeded > 0);
       const [preload] = await sql`select current_setting('shared_preload_libraries') as value`;
       assert.match(preload.value, /pg_cron/);
+      const [cron] = await sql`select current_setting('cron.host') as host`;
+      assert.equal(cron.host, "127.0.0.1");
+      const extensions = await sql`
+        select extname from pg_extension
+        where extname in ('pg_cron', 'pg_net', 'supabase_vault') order by extname`;
+      assert.deepEqual(extensions.map((row) => row.extname), [
+        "pg_cron",
+        "pg_net",
+        "supabase_vault",
+      ]);
+      const files = await Array.fromAsync(Deno.readDir(repoPath("supabase/migrations")));
+      const [applied] = await sql`
+        select count(*)::int as n from supabase_migrations.schema_migrations`;
+      assert.equal(applied.n, files.filter((file) => file.name.endsWith(".sql")).length);
 
       const second = await runTask("db:start", env);
       assert.equal(second.code, 0, second.stderr);

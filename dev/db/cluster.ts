@@ -32,6 +32,17 @@ export interface ClusterOptions {
    * throwaway clusters such as the tests' only. Takes effect when the cluster (re)starts.
    */
   fast?: boolean;
+  /**
+   * The database whose jobs pg_cron runs (`cron.database_name`), and the only one where
+   * `create extension pg_cron` works; default `postgres`. pg_cron's launcher keeps a session open
+   * on it, so it cannot be the template of a `create database`. Ignored without pg_cron.
+   */
+  cronDatabase?: string;
+  /**
+   * Whether pg_cron runs jobs (default true). False sets `cron.max_running_jobs = 0`: jobs can be
+   * scheduled but none starts, e.g. while a template database is built.
+   */
+  cronJobs?: boolean;
 }
 
 /** A running cluster. */
@@ -47,8 +58,11 @@ export class ClusterError extends Error {
 
 /**
  * Makes sure a cluster runs in `dataDir` on `port`: creates it when missing, starts it when
- * stopped, reuses it when running, and returns once it accepts connections. Safe to call from
- * several processes at once (a lock file beside the data folder serialises them).
+ * stopped, reuses it when running, and returns once it accepts connections. A running server
+ * whose settings differ from what `options` asks for (fast, cronDatabase, cronJobs, or settings
+ * that a newer version of this module writes) is restarted, which disconnects its sessions.
+ * Safe to call from several processes at once (a lock file beside the data folder serialises
+ * them).
  *
  * @throws ClusterError naming the missing binary, the unreachable folder or the log file to read.
  *
@@ -67,6 +81,7 @@ export async function ensureCluster(options: ClusterOptions): Promise<Cluster> {
   const { port } = options;
   await withFileLock(`${dataDir}.lock`, async () => {
     if (!(await exists(join(dataDir, "PG_VERSION")))) await initCluster(dataDir);
+    const settings = await renderSettings(port, options);
     if (await clusterIsRunning(dataDir)) {
       const runningPort = Number((await postmasterInfo(dataDir))[PID_FILE_PORT]);
       if (runningPort !== port) {
@@ -74,9 +89,11 @@ export async function ensureCluster(options: ClusterOptions): Promise<Cluster> {
           `the cluster in ${dataDir} already runs on port ${runningPort}, not ${port}: stop it first`,
         );
       }
-      return;
+      const current = await Deno.readTextFile(join(dataDir, SETTINGS_FILE)).catch(() => "");
+      if (current === settings) return;
+      await stopCluster(dataDir);
     }
-    await writeSettings(dataDir, port, options.fast === true);
+    await writeSettings(dataDir, port, settings);
     await startCluster(dataDir, logFile);
   });
   await waitUntilAccepting(port, logFile);
@@ -146,11 +163,31 @@ async function initCluster(dataDir: string): Promise<void> {
   });
 }
 
-/** Writes the settings file that postgresql.conf includes (last, so its values win). */
-async function writeSettings(dataDir: string, port: number, fast: boolean): Promise<void> {
-  const socketDir = `/tmp/ue-pg-${port}`;
-  await Deno.mkdir(socketDir, { recursive: true, mode: 0o700 });
-  await handOver(socketDir);
+/**
+ * Path that `pg_config` reports for `flag` (such as `--sharedir`), from the same installation as
+ * the server binaries (PG_BIN_DIR, the Debian layout, or `pg_config` on PATH).
+ *
+ * @throws ClusterError when there is no pg_config or it fails.
+ *
+ * @example
+ * ```ts
+ * const extensionDir = `${await pgConfig("--sharedir")}/extension`;
+ * ```
+ */
+export async function pgConfig(flag: string): Promise<string> {
+  const local = join(await pgBinDir(), "pg_config");
+  const result = await run((await exists(local)) ? local : "pg_config", [flag]).catch((error) => {
+    throw new ClusterError(`pg_config ${flag} failed: ${(error as Error).message}`);
+  });
+  if (!result.success) {
+    throw new ClusterError(`pg_config ${flag} failed: ${(result.stderr || result.stdout).trim()}`);
+  }
+  return result.stdout.trim();
+}
+
+/** The settings file's content for a server on `port` (see ClusterOptions). */
+async function renderSettings(port: number, options: ClusterOptions): Promise<string> {
+  const socketDir = socketDirOf(port);
   const settings = [
     "# Written by dev/db/cluster.ts before every start: edits here are overwritten.",
     "listen_addresses = '127.0.0.1'",
@@ -163,12 +200,34 @@ async function writeSettings(dataDir: string, port: number, fast: boolean): Prom
     "log_timezone = 'UTC'",
   ];
   if (await pgCronInstalled()) {
-    settings.push("shared_preload_libraries = 'pg_cron'", "cron.database_name = 'postgres'");
+    settings.push(
+      "shared_preload_libraries = 'pg_cron'",
+      `cron.database_name = '${(options.cronDatabase ?? "postgres").replaceAll("'", "''")}'`,
+      // pg_cron 1.4 runs each job over a libpq connection to cron.host, 'localhost' by default,
+      // which may resolve to ::1, where this server does not listen.
+      "cron.host = '127.0.0.1'",
+    );
+    if (options.cronJobs === false) settings.push("cron.max_running_jobs = 0");
   }
-  if (fast) settings.push("fsync = off", "synchronous_commit = off", "full_page_writes = off");
+  if (options.fast === true) {
+    settings.push("fsync = off", "synchronous_commit = off", "full_page_writes = off");
+  }
+  return settings.join("\n") + "\n";
+}
+
+/** Writes the settings file that postgresql.conf includes (last, so its values win). */
+async function writeSettings(dataDir: string, port: number, settings: string): Promise<void> {
+  const socketDir = socketDirOf(port);
+  await Deno.mkdir(socketDir, { recursive: true, mode: 0o700 });
+  await handOver(socketDir);
   const file = join(dataDir, SETTINGS_FILE);
-  await Deno.writeTextFile(file, settings.join("\n") + "\n");
+  await Deno.writeTextFile(file, settings);
   await handOver(file);
+}
+
+/** The server's Unix socket folder (paths of sockets are limited to about 107 characters). */
+function socketDirOf(port: number): string {
+  return `/tmp/ue-pg-${port}`;
 }
 
 /** Starts the server detached; its output goes to `logFile`. */

@@ -1,18 +1,35 @@
 /**
  * Real PostgreSQL databases for integration tests, one per test, each a copy of a template that
- * holds the migrations (applied by the Supabase CLI, as in production) and the seed.
+ * holds what a Supabase project's database has (dev/db/supabase-compat.ts: roles, Vault, the pg_net
+ * stand-in), the migrations (applied by the Supabase CLI, as in production) and the seed.
  *
  * The test cluster (`.local/postgres-test`, port UNIT_ECONOMICS_TEST_DB_PORT or 54329) is started
  * on first use and stays up between runs. The template is rebuilt whenever the migrations, the
- * seed, supabase/config.toml or the UTC date (the seed counts from today) change.
+ * seed, supabase/config.toml, the stand-in extensions or the UTC date (the seed counts from today)
+ * change.
+ *
+ * pg_cron refuses `create extension pg_cron` outside `cron.database_name`, and its launcher keeps a
+ * session open on that database, which would then refuse to be a template. So the template is
+ * built while the cluster runs with `cron.database_name` = the template (and no job may start),
+ * and the cluster is restarted with `cron.database_name = 'postgres'` afterwards. The copies keep
+ * pg_cron's tables and the scheduled job, but pg_cron never runs their jobs: use
+ * tests/support/cron-cluster.ts for that. A rebuild restarts the server, which disconnects every
+ * session of other test processes on this cluster; it happens once a day or after a change.
  *
  * @module
  */
 import postgres from "postgres";
+import { dirname } from "node:path";
 import { ensureCluster } from "../../dev/db/cluster.ts";
-import { clusterLocation, envPort } from "../../dev/db/local.ts";
+import { type ClusterLocation, clusterLocation, envPort } from "../../dev/db/local.ts";
 import { applyMigrations, loadSeed } from "../../dev/db/migrate.ts";
 import { repoPath } from "../../dev/db/paths.ts";
+import {
+  installStandInExtensions,
+  prepareSupabaseDatabase,
+  STAND_IN_DIR,
+  STAND_IN_EXTENSIONS,
+} from "../../dev/db/supabase-compat.ts";
 
 /** Folder of the test cluster (data/ and postgres.log), repo-relative. */
 const TEST_CLUSTER_DIR = ".local/postgres-test";
@@ -20,9 +37,7 @@ const TEST_CLUSTER_DIR = ".local/postgres-test";
 const DEFAULT_TEST_PORT = 54329;
 /** The database that every test database is copied from. */
 const TEMPLATE = "unit_economics_template";
-/** Advisory lock key (in the postgres database) held while a process builds the template. */
-const TEMPLATE_LOCK = 0x7565_7470; // "uetp"
-/** Files whose contents the template depends on, besides supabase/migrations/*.sql. */
+/** Files whose contents the template depends on, besides migrations and stand-in extensions. */
 const TEMPLATE_INPUTS = ["supabase/seed.sql", "supabase/config.toml"];
 
 /** A database of its own for one test. */
@@ -44,7 +59,8 @@ let testCluster: Promise<string> | undefined;
  * Creates a database of its own for one test: the schema from the migrations and the seed's
  * orders (the UTC day before today has orders; no day after today has any). Costs one copy of the
  * template (about 0.1 s); the first call in a process also starts the cluster and, when the
- * migrations, seed or date changed, rebuilds the template (about 1.5 s).
+ * migrations, seed, stand-ins or date changed, rebuilds the template (about 2 s, two server
+ * restarts included).
  *
  * @example
  * ```ts
@@ -112,38 +128,57 @@ export function freePort(): number {
 
 /** Starts (or reuses) the test cluster and makes sure its template is current. */
 async function prepareTestCluster(): Promise<string> {
-  const { dataDir, logFile, port } = clusterLocation(
+  const location = clusterLocation(
     TEST_CLUSTER_DIR,
     envPort("UNIT_ECONOMICS_TEST_DB_PORT", DEFAULT_TEST_PORT),
   );
-  const { url } = await ensureCluster({ dataDir, port, logFile, fast: true });
-  await withConnection(url, (admin) => ensureTemplate(admin, databaseUrl(url, TEMPLATE)));
-  return url;
+  // A lock file, not an advisory lock: building the template restarts the server.
+  return await withFileLock(`${location.dataDir}.template.lock`, async () => {
+    const { url } = await ensureCluster({ ...location, fast: true });
+    await installStandInExtensions();
+    const fingerprint = await templateFingerprint();
+    const [current] = await withConnection(url, (admin) =>
+      admin`
+        select shobj_description(oid, 'pg_database') as fingerprint
+        from pg_database where datname = ${TEMPLATE}`);
+    if (current?.fingerprint !== fingerprint) await buildTemplate(location, url, fingerprint);
+    return url;
+  });
 }
 
 /**
- * Rebuilds the template unless its comment holds the current fingerprint. Holds an advisory lock
- * meanwhile, so that of several test processes one builds and the others wait and reuse.
+ * Builds the template from nothing: the Supabase baseline, the migrations and the seed, with
+ * pg_cron pointed at it meanwhile; marks it with `fingerprint` once the cluster is back to normal.
  */
-async function ensureTemplate(admin: postgres.Sql, templateUrl: string): Promise<void> {
-  const fingerprint = await templateFingerprint();
-  // `admin` has one session, so the lock and the statements below share it; closing it unlocks.
-  await admin`select pg_advisory_lock(${TEMPLATE_LOCK})`;
-  const [current] = await admin`
-    select shobj_description(oid, 'pg_database') as fingerprint
-    from pg_database where datname = ${TEMPLATE}`;
-  if (current?.fingerprint === fingerprint) return;
-  if (current) {
-    await admin`alter database ${admin(TEMPLATE)} is_template false`;
-    await admin`drop database ${admin(TEMPLATE)} with (force)`;
+async function buildTemplate(
+  location: ClusterLocation,
+  url: string,
+  fingerprint: string,
+): Promise<void> {
+  await withConnection(url, async (admin) => {
+    const [existing] = await admin`select 1 from pg_database where datname = ${TEMPLATE}`;
+    if (existing) {
+      await admin`alter database ${admin(TEMPLATE)} is_template false`;
+      await admin`drop database ${admin(TEMPLATE)} with (force)`;
+    }
+    await admin`create database ${admin(TEMPLATE)}`;
+  });
+  const templateUrl = databaseUrl(url, TEMPLATE);
+  await ensureCluster({ ...location, fast: true, cronDatabase: TEMPLATE, cronJobs: false });
+  try {
+    await prepareSupabaseDatabase(templateUrl);
+    await applyMigrations(templateUrl);
+    await loadSeed(templateUrl);
+  } finally {
+    await ensureCluster({ ...location, fast: true });
   }
-  await admin`create database ${admin(TEMPLATE)}`;
-  await applyMigrations(templateUrl);
-  await loadSeed(templateUrl);
-  // Hex digits only: safe to inline (utility statements take no parameters).
-  await admin.unsafe(`comment on database ${TEMPLATE} is '${fingerprint}'`);
-  // No sessions on a template: a lingering one would make every copy of it fail.
-  await admin`alter database ${admin(TEMPLATE)} with is_template true allow_connections false`;
+  await withConnection(url, async (admin) => {
+    // No sessions on a template: a lingering one would make every copy of it fail.
+    await admin`alter database ${admin(TEMPLATE)} with is_template true allow_connections false`;
+    // Hex digits only: safe to inline (utility statements take no parameters). Last, so that an
+    // interrupted build is rebuilt next time.
+    await admin.unsafe(`comment on database ${TEMPLATE} is '${fingerprint}'`);
+  });
 }
 
 /** SHA-256 of the UTC date and of every file the template is built from. */
@@ -152,8 +187,14 @@ async function templateFingerprint(): Promise<string> {
     .filter((entry) => entry.isFile && entry.name.endsWith(".sql"))
     .map((entry) => `supabase/migrations/${entry.name}`)
     .sort();
+  const standIns: string[] = [];
+  for (const extension of STAND_IN_EXTENSIONS) {
+    for await (const entry of Deno.readDir(`${STAND_IN_DIR}/${extension}`)) {
+      if (entry.isFile) standIns.push(`${STAND_IN_DIR}/${extension}/${entry.name}`);
+    }
+  }
   const parts = [new Date().toISOString().slice(0, 10)];
-  for (const file of [...migrations, ...TEMPLATE_INPUTS]) {
+  for (const file of [...migrations, ...TEMPLATE_INPUTS, ...standIns.sort()]) {
     parts.push(file, await Deno.readTextFile(repoPath(file)));
   }
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\0")));
@@ -167,6 +208,18 @@ async function withConnection<T>(url: string, fn: (sql: postgres.Sql) => Promise
     return await fn(sql);
   } finally {
     await sql.end();
+  }
+}
+
+/** Runs `fn` holding an exclusive lock on `lockFile` (released when the file closes). */
+async function withFileLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
+  await Deno.mkdir(dirname(lockFile), { recursive: true });
+  const file = await Deno.open(lockFile, { create: true, write: true });
+  try {
+    await file.lock(true);
+    return await fn();
+  } finally {
+    file.close();
   }
 }
 
