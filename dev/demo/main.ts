@@ -16,9 +16,6 @@ import { serveVantageEmulator } from "../vantage/serve.ts";
 import { formatCostPerOrder } from "./cost-per-order.ts";
 import { dailyCosts, metricValues } from "./vantage-readback.ts";
 
-// PGlite has no pg_cron, pg_net or Vault: the demo triggers the sync over HTTP itself instead.
-const NEEDS_SUPABASE_EXTENSIONS = /_daily_sync_schedule\.sql$/;
-
 const step = (text: string) => console.log(`\n▸ ${text}`);
 
 /**
@@ -32,9 +29,7 @@ const step = (text: string) => console.log(`\n▸ ${text}`);
 export async function runDemo(): Promise<number> {
   const startedAt = performance.now();
   step("Starting embedded Postgres (PGlite) with the migrations and the seed's orders");
-  const database = await startEmbeddedPostgres({
-    migrations: (name) => !NEEDS_SUPABASE_EXTENSIONS.test(name),
-  });
+  const database = await startEmbeddedPostgres();
   step("Starting the Vantage API emulator with synthetic daily AWS costs");
   const vantage = await serveVantageEmulator();
   const orders = vantage.emulator.createMetric({

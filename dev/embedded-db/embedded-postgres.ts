@@ -19,8 +19,8 @@
  *   real server would only wait for row locks. Session state (`set`, temp tables, advisory locks,
  *   prepared statements) is shared by all connections. A query cancel is ignored.
  * - Only what PGlite ships exists: no pg_cron, pg_net or supabase_vault, and none of Supabase's
- *   roles (`anon`, `authenticated`, `service_role`). Exclude migrations that need them with the
- *   `migrations` filter.
+ *   roles (`anon`, `authenticated`, `service_role`). The migrations that need them are skipped by
+ *   default ({@link SUPABASE_ONLY_MIGRATIONS}).
  *
  * @module
  */
@@ -36,6 +36,12 @@ import { withWholeBatches } from "./whole-batches.ts";
 export const HOST = "127.0.0.1";
 /** Connections served at once (pglite-socket's own default is 1). */
 export const DEFAULT_MAX_CONNECTIONS = 100;
+/**
+ * Migrations that need pg_cron, pg_net or Supabase Vault, which PGlite does not have: skipped
+ * unless a `migrations` filter says otherwise. The demo calls the function over HTTP itself.
+ */
+export const SUPABASE_ONLY_MIGRATIONS = /_daily_sync_schedule\.sql$/;
+
 /** The repo's migrations, resolved from this file so that the caller's working folder does not matter. */
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(
   new URL("../../supabase/migrations/", import.meta.url),
@@ -54,8 +60,7 @@ export interface EmbeddedPostgresOptions {
   migrationsDir?: string;
   /**
    * Which migrations to apply, by file name (e.g. `20261128120000_unit_economics_schema.sql`);
-   * default all. The demo excludes those that need extensions PGlite lacks (pg_cron, pg_net,
-   * supabase_vault): `migrations: (name) => !name.includes("_cron")`.
+   * default all but {@link SUPABASE_ONLY_MIGRATIONS}.
    */
   migrations?: (name: string) => boolean;
   /** SQL file run after the migrations; default the repo's `supabase/seed.sql`; `false` for none. */
@@ -101,7 +106,7 @@ export interface EmbeddedPostgres {
  * import postgres from "postgres";
  * import { startEmbeddedPostgres } from "./embedded-postgres.ts";
  *
- * const db = await startEmbeddedPostgres({ migrations: (name) => !name.includes("cron") });
+ * const db = await startEmbeddedPostgres();
  * const sql = postgres(db.url);
  * const [{ n }] = await sql`select count(*)::int as n from public.total_orders`;
  * await sql.end();
@@ -119,7 +124,7 @@ export async function startEmbeddedPostgres(
     const migrations = await applyMigrations(
       db,
       options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR,
-      options.migrations ?? (() => true),
+      options.migrations ?? ((name) => !SUPABASE_ONLY_MIGRATIONS.test(name)),
     );
     const migrated = performance.now();
 

@@ -1,40 +1,43 @@
 /**
  * `deno task serve` serves the function where the Supabase gateway would, reading its
- * configuration from the environment.
+ * configuration from the environment; `deno task invoke` reaches it through supabase-js.
  */
 import assert from "node:assert/strict";
-import { freePort } from "../support/database.ts";
-import { TEST_SECRET, utcDay, withStack } from "../support/stack.ts";
 import { DEFAULT_EMULATOR_TOKEN } from "../../dev/vantage/emulator.ts";
+import { startServe } from "../support/serve.ts";
+import { ORDERS_TOKEN, TEST_SECRET, type TestStack, utcDay, withStack } from "../support/stack.ts";
+
+function serveEnv(stack: TestStack): Record<string, string> {
+  return {
+    UNIT_ECONOMICS_DB_URL: stack.db.url,
+    UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET,
+    VANTAGE_API_URL: stack.vantage.url,
+    VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
+    ORDERS_METRIC_ID: ORDERS_TOKEN,
+  };
+}
+
+async function invoke(args: string[], env: Record<string, string>) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../cli/invoke.ts", import.meta.url).pathname, ...args],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
 
 Deno.test("deno task serve answers under /functions/v1/unit-economics and syncs", () =>
   withStack(async (stack) => {
-    const port = freePort();
-    const server = new Deno.Command(Deno.execPath(), {
-      args: ["task", "serve"],
-      cwd: new URL("../..", import.meta.url).pathname,
-      env: {
-        PORT: String(port),
-        UNIT_ECONOMICS_DB_URL: stack.db.url,
-        UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET,
-        VANTAGE_API_URL: stack.vantage.url,
-        VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-        ORDERS_METRIC_ID: "bsnss_mtrc_0rders0000000001",
-      },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
+    const served = await startServe(serveEnv(stack));
     try {
-      const base = `http://127.0.0.1:${port}/functions/v1/unit-economics`;
-      let health: Response | undefined;
-      for (let tries = 0; tries < 100 && !health; tries++) {
-        health = await fetch(`${base}/health`).catch(() => undefined);
-        if (!health) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      assert.equal(health?.status, 200);
-      assert.equal((await health!.json()).status, "ok");
-
-      const sync = await fetch(`${base}/sync`, {
+      const sync = await fetch(`${served.functionUrl}/sync`, {
         method: "POST",
         headers: { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" },
         body: JSON.stringify({ date: utcDay(-1) }),
@@ -42,7 +45,7 @@ Deno.test("deno task serve answers under /functions/v1/unit-economics and syncs"
       assert.equal(sync.status, 200);
       assert.equal((await sync.json()).metrics[0].sent, 1);
 
-      const outside = await fetch(`http://127.0.0.1:${port}/unit-economics/health`);
+      const outside = await fetch(`${served.projectUrl}/unit-economics/health`);
       assert.equal(
         outside.status,
         404,
@@ -50,8 +53,43 @@ Deno.test("deno task serve answers under /functions/v1/unit-economics and syncs"
       );
       await outside.body?.cancel();
     } finally {
-      server.kill("SIGTERM");
-      await server.stderr.cancel();
-      await server.status;
+      await served.stop();
     }
+  }));
+
+Deno.test("deno task invoke syncs through supabase-js with the same flags as deno task sync", () =>
+  withStack(async (stack) => {
+    const served = await startServe(serveEnv(stack));
+    try {
+      const env = { SUPABASE_URL: served.projectUrl, UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET };
+      const summary = await invoke(["--from", utcDay(-2), "--to", utcDay(-1)], env);
+      assert.equal(summary.code, 0, summary.stderr);
+      assert.match(summary.stdout, /^Sync run \d+ succeeded: window \S+, trigger http/);
+      assert.equal(stack.vantage.emulator.state.values(ORDERS_TOKEN).length, 2);
+
+      const json = await invoke(["--date", utcDay(-1), "--dry-run", "--json", "--force"], env);
+      assert.equal(json.code, 0, json.stderr);
+      const result = JSON.parse(json.stdout);
+      assert.equal(result.dryRun, true);
+      assert.equal(result.metrics[0].planned.length, 1);
+
+      const wrongSecret = await invoke([], {
+        ...env,
+        UNIT_ECONOMICS_SYNC_SECRET: "not-the-secret-000000",
+      });
+      assert.equal(wrongSecret.code, 2);
+      assert.match(wrongSecret.stderr, /unauthorized/);
+
+      const future = await invoke(["--date", utcDay(3)], env);
+      assert.equal(future.code, 2);
+      assert.match(future.stderr, /date_in_future/);
+    } finally {
+      await served.stop();
+    }
+    const down = await invoke([], {
+      SUPABASE_URL: served.projectUrl,
+      UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET,
+    });
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /could not reach/);
   }));
