@@ -5,6 +5,9 @@
  */
 import type { SyncResult } from "../functions/_shared/sync.ts";
 
+/** Planned values listed one per line in a dry run's summary; the rest are counted. */
+const PLANNED_SHOWN = 20;
+
 /**
  * Formats a result as a few lines and a table, one row per metric.
  *
@@ -27,6 +30,7 @@ export function formatSyncSummary(result: SyncResult): string {
     "status",
     "rows",
     result.dryRun ? "to send" : "sent",
+    "deleted",
     "unchanged",
     "missing days",
     "token",
@@ -36,6 +40,7 @@ export function formatSyncSummary(result: SyncResult): string {
     m.status,
     String(m.rowsRead),
     String(result.dryRun ? (m.planned?.length ?? 0) : m.sent),
+    String(m.deleted),
     String(m.unchanged),
     String(m.missingDays.length),
     m.token ?? "(unbound)",
@@ -46,15 +51,19 @@ export function formatSyncSummary(result: SyncResult): string {
     if (m.status === "unbound") {
       lines.push(
         "",
-        `${m.key}: no Vantage token yet; set its token variable (orders: ORDERS_METRIC_ID)`,
+        `${m.key}: no Vantage token yet: run \`deno task apply\`, or set the metric's token variable`,
       );
     }
-    for (const value of m.planned ?? []) {
+    const planned = m.planned ?? [];
+    for (const value of planned.slice(0, PLANNED_SHOWN)) {
       lines.push(
         `  would send ${m.key} ${value.date}${value.label ? ` [${value.label}]` : ""} = ${
           value.amount ?? "(delete)"
         }`,
       );
+    }
+    if (planned.length > PLANNED_SHOWN) {
+      lines.push(`  … and ${planned.length - PLANNED_SHOWN} more (--json lists them all)`);
     }
   }
   return lines.join("\n");

@@ -1,11 +1,14 @@
--- Local and demo data only: a year of example orders and the `total_orders` view that the vendor's
--- demo script reads. Deterministic (hash-based, no random()), relative to today so that
+-- Local and demo data only: a year of example orders, the `total_orders` view that the vendor's
+-- demo script reads, and two more example sources: revenue per region (a labelled metric) and
+-- active customers. Deterministic (hash-based, no random()), relative to today so that
 -- "yesterday" always has orders. Weekdays surge, weekends dip, and a few days spike.
 
 create table if not exists public.orders (
   id bigint generated always as identity primary key,
   created_at timestamptz not null,
-  amount_cents integer not null check (amount_cents > 0)
+  amount_cents integer not null check (amount_cents > 0),
+  customer_id integer not null,
+  region text not null
 );
 
 create index if not exists orders_created_at on public.orders (created_at);
@@ -14,6 +17,21 @@ create index if not exists orders_created_at on public.orders (created_at);
 create or replace view public.total_orders as
 select (created_at at time zone 'UTC')::date as date,
        count(*)::integer as total_orders
+from public.orders
+group by 1;
+
+-- Revenue in USD per UTC day and region: the region becomes the Vantage label.
+create or replace view public.daily_revenue as
+select (created_at at time zone 'UTC')::date as date,
+       region,
+       round(sum(amount_cents) / 100.0, 2) as revenue
+from public.orders
+group by 1, 2;
+
+-- Distinct customers who ordered, per UTC day.
+create or replace view public.daily_active_customers as
+select (created_at at time zone 'UTC')::date as date,
+       count(distinct customer_id)::integer as active_customers
 from public.orders
 group by 1;
 
@@ -35,12 +53,16 @@ per_day as (
 ),
 generated as (
   select day_start + make_interval(secs => n * 86399.0 / order_count) as created_at,
-         1500 + abs(hashtext(day::text || ':' || n::text)) % 9000 as amount_cents
+         1500 + abs(hashtext(day::text || ':' || n::text)) % 9000 as amount_cents,
+         1 + abs(hashtext('customer:' || day::text || ':' || n::text)) % 4000 as customer_id,
+         (array['us-east', 'us-east', 'eu-west', 'ap-south'])[
+           1 + abs(hashtext('region:' || day::text || ':' || n::text)) % 4
+         ] as region
   from per_day
   cross join lateral generate_series(0, order_count - 1) as n
 )
-insert into public.orders (created_at, amount_cents)
-select created_at, amount_cents
+insert into public.orders (created_at, amount_cents, customer_id, region)
+select created_at, amount_cents, customer_id, region
 from generated
 -- today is still going: only the orders placed so far
 where created_at <= now()

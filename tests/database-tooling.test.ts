@@ -65,6 +65,7 @@ Deno.test("createTestDatabase: migrations applied by the Supabase CLI, seed load
       where table_schema = 'unit_economics' and table_type = 'BASE TABLE' order by table_name`;
     assert.deepEqual(tables.map((row) => row.table_name), [
       "cron_invocations",
+      "metric_bindings",
       "sent_values",
       "sync_runs",
     ]);

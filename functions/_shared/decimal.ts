@@ -69,15 +69,44 @@ function normalize(negative: boolean, digits: string, pointPosition: number): De
 }
 
 /**
- * True when the decimal is below zero.
+ * Compares two decimals exactly: -1 when `a < b`, 0 when equal, 1 when `a > b`.
  *
  * @example
  * ```ts
- * isNegative("-0.5" as Decimal); // true
+ * compareDecimals("-0.5" as Decimal, "0" as Decimal); // -1
+ * compareDecimals("10" as Decimal, "9.99" as Decimal); // 1
  * ```
  */
-export function isNegative(value: Decimal): boolean {
-  return value.startsWith("-");
+export function compareDecimals(a: Decimal, b: Decimal): -1 | 0 | 1 {
+  const negativeA = a.startsWith("-");
+  const negativeB = b.startsWith("-");
+  if (negativeA !== negativeB) return negativeA ? -1 : 1;
+  const magnitude = compareMagnitudes(negativeA ? a.slice(1) : a, negativeB ? b.slice(1) : b);
+  return (negativeA ? -magnitude : magnitude) as -1 | 0 | 1;
+}
+
+function compareMagnitudes(a: string, b: string): number {
+  const [integerA, fractionA = ""] = a.split(".");
+  const [integerB, fractionB = ""] = b.split(".");
+  if (integerA.length !== integerB.length) return integerA.length < integerB.length ? -1 : 1;
+  const width = Math.max(fractionA.length, fractionB.length);
+  const digitsA = integerA + fractionA.padEnd(width, "0");
+  const digitsB = integerB + fractionB.padEnd(width, "0");
+  return digitsA === digitsB ? 0 : digitsA < digitsB ? -1 : 1;
+}
+
+/**
+ * The canonical decimal of a finite JavaScript number (for limits written in declarations).
+ *
+ * @example
+ * ```ts
+ * decimalOf(0); // "0"
+ * ```
+ */
+export function decimalOf(value: number): Decimal {
+  const parsed = parseAmount(String(value));
+  if (parsed.kind !== "finite") throw new RangeError(`not a finite number: ${value}`);
+  return parsed.value;
 }
 
 /**

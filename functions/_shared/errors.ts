@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   invalid_source_data: 422,
   source_unavailable: 422,
   misconfigured: 500,
+  interrupted: 500,
   internal_error: 500,
   vantage_rejected: 502,
   vantage_unavailable: 502,

@@ -13,32 +13,91 @@ const identifier = z.string().regex(
   "must be a plain SQL identifier",
 );
 
+const environmentVariable = z.string().regex(
+  /^[A-Z][A-Z0-9_]*$/,
+  "must be an environment variable name",
+);
+
+/** Vantage's unit scales: the metric is divided by 1, 100, … before cost per unit is computed. */
+export const UNIT_SCALES = [
+  "per_unit",
+  "per_hundred",
+  "per_thousand",
+  "per_million",
+  "per_billion",
+] as const;
+
+/** A unit scale. */
+export type UnitScale = (typeof UNIT_SCALES)[number];
+
 /** Where a metric's daily values come from: one row per day (and label) in a table or view. */
 export const metricSourceSchema = z.object({
   schema: identifier.default("public"),
   relation: identifier,
   dateColumn: identifier,
   valueColumn: identifier,
+  /** Optional: values are sent per (day, label); NULL labels are unlabeled. */
+  labelColumn: identifier.optional(),
 });
+
+/** Which values a metric accepts; others fail the metric with 422. */
+export const valueRangeSchema = z.object({
+  min: z.number().finite().default(0),
+  max: z.number().finite().optional(),
+  /** Refuse fractional values (counts such as orders). */
+  integers: z.boolean().default(false),
+}).refine((range) => range.max === undefined || range.min <= range.max, {
+  message: "min must not be above max",
+  path: ["min"],
+});
+
+/** A cost report the metric is attached to in Vantage, so Vantage shows cost per unit there. */
+export const costReportAttachmentSchema = z.object({
+  /** The cost report's token (`rprt_…`) … */
+  token: z.string().regex(/^rprt_[A-Za-z0-9]+$/, "must be a cost report token (rprt_…)").optional(),
+  /** … or the environment variable that holds it (for tokens that differ per environment). */
+  tokenVariable: environmentVariable.optional(),
+  unitScale: z.enum(UNIT_SCALES).default("per_unit"),
+  /** Only values with these labels count on that report (`""` is unlabeled). */
+  labelFilter: z.array(z.string()).optional(),
+}).refine((attachment) => Boolean(attachment.token) !== Boolean(attachment.tokenVariable), {
+  message: "give exactly one of token or tokenVariable",
+});
+
+/** A cost report attachment as declared. */
+export type CostReportAttachment = z.infer<typeof costReportAttachmentSchema>;
 
 /** Schema of one metric declaration. */
 export const metricDefinitionSchema = z.object({
-  /** Stable key used in requests (`metrics: ["orders"]`) and run rows. */
+  /** Stable key used in requests (`metrics: ["orders"]`), run rows and bindings. */
   key: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be lower_snake_case"),
   /** The Vantage business metric's title. */
   title: z.string().min(1).max(200),
   source: metricSourceSchema,
   /** Days are complete in this IANA time zone. */
-  timeZone: z.string().refine(isTimeZone, "must be an IANA time zone such as UTC or Europe/Berlin")
-    .default("UTC"),
+  timeZone: z.string().refine(
+    isTimeZone,
+    "must be an IANA time zone such as UTC or Europe/Berlin",
+  ).default("UTC"),
   /** Complete days re-read on every default sync, so late rows are caught. */
   lookbackDays: z.int().min(1).max(366).default(7),
-  /** A day without a source row: not sent (`skip`), or sent as 0 (`zero`). */
+  /** A day without a source row: not sent (`skip`), or sent as 0 (`zero`, unlabeled metrics only). */
   missingDays: z.enum(["skip", "zero"]).default("skip"),
-  /** Refuse fractional values (counts such as orders). Negative values are always refused. */
-  integerValues: z.boolean().default(false),
-  /** Environment variable that holds the Vantage business metric token. */
-  tokenVariable: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an environment variable name"),
+  range: valueRangeSchema.default({ min: 0, integers: false }),
+  /**
+   * `upsert` (default) only adds and changes values in Vantage; `mirror` also deletes a value that
+   * was sent before and has disappeared from the source, so Vantage matches the source exactly.
+   */
+  mode: z.enum(["upsert", "mirror"]).default("upsert"),
+  /** Environment variable that may hold the Vantage business metric token (it wins over `apply`'s). */
+  tokenVariable: environmentVariable,
+  /** The Vantage side that `plan` and `apply` manage. */
+  vantage: z.object({
+    costReports: z.array(costReportAttachmentSchema).default([]),
+  }).default({ costReports: [] }),
+}).refine((metric) => !(metric.missingDays === "zero" && metric.source.labelColumn), {
+  message: 'missingDays "zero" needs an unlabeled source (no labelColumn)',
+  path: ["missingDays"],
 });
 
 /** A validated metric declaration. */
@@ -47,7 +106,10 @@ export type MetricDefinition = z.infer<typeof metricDefinitionSchema>;
 /** A metric declaration as written, before defaults are applied. */
 export type MetricDeclaration = z.input<typeof metricDefinitionSchema>;
 
-/** The metrics declared for this deployment, before validation. */
+/**
+ * The metrics declared for this deployment, before validation. Add one here, then run
+ * `deno task plan`, `deno task apply` and a first backfill (see the README).
+ */
 export const DECLARED_METRICS: readonly MetricDeclaration[] = [
   {
     key: "orders",
@@ -59,11 +121,44 @@ export const DECLARED_METRICS: readonly MetricDeclaration[] = [
       dateColumn: "date",
       valueColumn: "total_orders",
     },
-    timeZone: "UTC",
-    lookbackDays: 7,
-    missingDays: "skip",
-    integerValues: true,
+    range: { min: 0, integers: true },
     tokenVariable: "ORDERS_METRIC_ID",
+    vantage: {
+      costReports: [{ tokenVariable: "ORDERS_COST_REPORT_TOKEN", unitScale: "per_unit" }],
+    },
+  },
+  {
+    key: "revenue",
+    title: "Revenue",
+    source: {
+      schema: "public",
+      relation: "daily_revenue",
+      dateColumn: "date",
+      valueColumn: "revenue",
+      labelColumn: "region",
+    },
+    range: { min: 0 },
+    tokenVariable: "REVENUE_METRIC_ID",
+    // Cost per thousand dollars of revenue.
+    vantage: {
+      costReports: [{ tokenVariable: "ORDERS_COST_REPORT_TOKEN", unitScale: "per_thousand" }],
+    },
+  },
+  {
+    key: "active_customers",
+    title: "Active Customers",
+    source: {
+      schema: "public",
+      relation: "daily_active_customers",
+      dateColumn: "date",
+      valueColumn: "active_customers",
+    },
+    range: { min: 0, integers: true },
+    missingDays: "zero",
+    tokenVariable: "ACTIVE_CUSTOMERS_METRIC_ID",
+    vantage: {
+      costReports: [{ tokenVariable: "ORDERS_COST_REPORT_TOKEN", unitScale: "per_unit" }],
+    },
   },
 ];
 

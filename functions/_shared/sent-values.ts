@@ -6,7 +6,7 @@
  */
 import type { Sql } from "./database.ts";
 import type { IsoDate } from "./dates.ts";
-import { type Decimal, parseAmount } from "./decimal.ts";
+import { parseAmount } from "./decimal.ts";
 import type { MetricValue } from "./metric-values.ts";
 import type { DayWindow } from "./window.ts";
 
@@ -21,23 +21,25 @@ export function valueKey(value: { date: IsoDate; label: string }): string {
  * @example
  * ```ts
  * const sent = await loadSentValues(sql, "bsnss_mtrc_…", window);
- * sent.get(valueKey({ date: "2026-11-27", label: "" })); // "42"
+ * sent.get(valueKey({ date: "2026-11-27", label: "" }))?.amount; // "42"
  * ```
  */
 export async function loadSentValues(
   sql: Sql,
   metricToken: string,
   window: DayWindow,
-): Promise<Map<string, Decimal>> {
+): Promise<Map<string, MetricValue>> {
   const rows = await sql<{ date: string; label: string; amount: string }[]>`
     select to_char(date, 'YYYY-MM-DD') as date, label, amount::text as amount
     from unit_economics.sent_values
     where metric_token = ${metricToken} and date between ${window.from}::date and ${window.to}::date
   `;
-  const sent = new Map<string, Decimal>();
+  const sent = new Map<string, MetricValue>();
   for (const row of rows) {
     const parsed = parseAmount(row.amount);
-    if (parsed.kind === "finite") sent.set(valueKey(row), parsed.value);
+    if (parsed.kind === "finite") {
+      sent.set(valueKey(row), { date: row.date, label: row.label, amount: parsed.value });
+    }
   }
   return sent;
 }
@@ -59,12 +61,12 @@ export interface ValueDiff {
  */
 export function diffValues(
   values: readonly MetricValue[],
-  sent: ReadonlyMap<string, Decimal>,
+  sent: ReadonlyMap<string, MetricValue>,
   force: boolean,
 ): ValueDiff {
   const diff: ValueDiff = { changed: [], unchanged: [] };
   for (const value of values) {
-    const previous = sent.get(valueKey(value));
+    const previous = sent.get(valueKey(value))?.amount;
     if (!force && value.amount !== null && previous === value.amount) diff.unchanged.push(value);
     else diff.changed.push(value);
   }

@@ -30,7 +30,7 @@ export async function readSourceRows(
   window: DayWindow,
   timeoutMs: number,
 ): Promise<SourceRow[]> {
-  const { schema, relation, dateColumn, valueColumn } = metric.source;
+  const { schema, relation, dateColumn, valueColumn, labelColumn } = metric.source;
   const day = sql(dateColumn);
   try {
     // `set local` inside a transaction, not a connection parameter: poolers in transaction mode
@@ -39,11 +39,12 @@ export async function readSourceRows(
       await tx`select set_config('statement_timeout', ${String(timeoutMs)}, true)`;
       return await tx<SourceRow[]>`
         select to_char(${day}::date, 'YYYY-MM-DD') as date,
+               ${labelColumn ? tx`${tx(labelColumn)}::text` : tx`null::text`} as label,
                ${tx(valueColumn)}::text as value
         from ${tx(schema)}.${tx(relation)}
         where ${day}::date between ${window.from}::date and ${window.to}::date
            or ${day} is null
-        order by 1 nulls first
+        order by 1 nulls first, 2
       `;
     });
   } catch (error) {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Config } from "./config.ts";
+import { resolveBindings } from "./bindings.ts";
 import type { Sql } from "./database.ts";
 
 /** One metric's freshness. */
@@ -57,7 +58,8 @@ export async function readStatus(sql: Sql, config: Config, nowMs: number): Promi
     where not r.dry_run and r.finished_at is not null and m->>'status' = 'succeeded'
     order by m->>'key', r.finished_at desc
   `;
-  const tokens = config.metrics.flatMap((metric) => config.metricTokens[metric.key] ?? []);
+  const bindings = await resolveBindings(sql, config);
+  const tokens = config.metrics.flatMap((metric) => bindings[metric.key]?.token ?? []);
   const newest = await sql<{ metric_token: string; newest: string }[]>`
     select metric_token, to_char(max(date), 'YYYY-MM-DD') as newest
     from unit_economics.sent_values
@@ -72,12 +74,13 @@ export async function readStatus(sql: Sql, config: Config, nowMs: number): Promi
 
   const thresholdMs = config.staleAfterHours * HOUR_MS;
   const metrics = config.metrics.map((metric): MetricStatus => {
-    const token = config.metricTokens[metric.key] ?? null;
+    const token = bindings[metric.key]?.token ?? null;
     const success = successes.find((row) => row.key === metric.key);
     const ageMs = success ? nowMs - success.finished_at.getTime() : undefined;
     let reason: string | undefined;
-    if (!token) reason = `no Vantage token yet: set ${metric.tokenVariable}`;
-    else if (ageMs === undefined) reason = "never synced successfully";
+    if (!token) {
+      reason = `no Vantage token yet: run \`deno task apply\` or set ${metric.tokenVariable}`;
+    } else if (ageMs === undefined) reason = "never synced successfully";
     else if (ageMs > thresholdMs) {
       reason = `last success ${
         (ageMs / HOUR_MS).toFixed(1)

@@ -6,6 +6,7 @@
  * @module
  */
 import { inBatches } from "./batches.ts";
+import { type MetricBindings, resolveBindings } from "./bindings.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { type Config, requireSetting } from "./config.ts";
 import { databaseUnavailable, isDatabaseUnavailable, type Sql, withDatabase } from "./database.ts";
@@ -16,7 +17,7 @@ import { type MetricValue, toMetricValues } from "./metric-values.ts";
 import type { MetricDefinition } from "./metrics.ts";
 import { finishRun, LEASE_RENEW_MS, renewLease, startRun } from "./runs.ts";
 import { readSourceRows } from "./source.ts";
-import { diffValues, loadSentValues, recordSentValues } from "./sent-values.ts";
+import { diffValues, loadSentValues, recordSentValues, valueKey } from "./sent-values.ts";
 import type { SyncRequest } from "./sync-request.ts";
 import { MAX_VALUES_PER_REQUEST, VantageClient } from "./vantage/client.ts";
 import { coveringWindow, type DayWindow, resolveWindow } from "./window.ts";
@@ -31,6 +32,8 @@ export interface SyncDependencies {
   logger?: Logger;
   /** The HTTP request id, kept on the run row to match it with the gateway's logs. */
   requestId?: string;
+  /** Aborting stops the run before its next batch, recorded as `interrupted` (the CLI's Ctrl-C). */
+  signal?: AbortSignal;
   /** Told after each batch Vantage accepted (the CLI shows progress with it). */
   onProgress?: (progress: { metric: string; sent: number; toSend: number }) => void;
 }
@@ -45,6 +48,8 @@ export interface MetricOutcome {
   rowsRead: number;
   /** Values Vantage accepted in this run (in a dry run: 0). */
   sent: number;
+  /** Values deleted in Vantage because they left the source (mirror mode). */
+  deleted: number;
   /** Values equal to what Vantage already had, not sent. */
   unchanged: number;
   /** Days without a source value, not sent (missing-day policy `skip`). */
@@ -91,6 +96,10 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
     metrics.map((metric) => [metric.key, resolveWindow(request, metric, startedAt)]),
   );
   const window = coveringWindow([...windows.values()]) ?? null;
+  const bindings = await withDatabase(
+    "reading metric bindings",
+    () => resolveBindings(deps.sql, deps.config),
+  );
 
   const runId = await withDatabase("starting the run", () =>
     startRun(deps.sql, {
@@ -109,7 +118,7 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
     for (const metric of metrics) {
       outcomes.push(
         await syncMetric(
-          { ...deps, clock, logger: runLogger, runId, request, deadlineMs },
+          { ...deps, bindings, clock, logger: runLogger, runId, request, deadlineMs },
           metric,
           windows.get(metric.key)!,
         ),
@@ -198,6 +207,26 @@ function selectMetrics(
   return declared.filter((metric) => keys.includes(metric.key));
 }
 
+/** Values recorded as sent in the window that the source no longer has: deletions for Vantage. */
+function vanishedValues(
+  current: readonly MetricValue[],
+  sent: ReadonlyMap<string, MetricValue>,
+): MetricValue[] {
+  const present = new Set(current.map(valueKey));
+  return [...sent.values()]
+    .filter((value) => !present.has(valueKey(value)))
+    .map((value) => ({ ...value, amount: null }));
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new AppError(
+      "interrupted",
+      "The run was interrupted before all values were sent; what Vantage accepted is recorded, the next run sends the rest",
+    );
+  }
+}
+
 /** Renews the run's lease in the background until cleared. */
 function keepLease(sql: Sql, runId: number, logger: Logger): ReturnType<typeof setInterval> {
   return setInterval(() => {
@@ -208,6 +237,7 @@ function keepLease(sql: Sql, runId: number, logger: Logger): ReturnType<typeof s
 }
 
 interface MetricContext extends SyncDependencies {
+  bindings: MetricBindings;
   clock: Clock;
   logger: Logger;
   runId: number;
@@ -220,7 +250,7 @@ async function syncMetric(
   metric: MetricDefinition,
   window: DayWindow,
 ): Promise<MetricOutcome> {
-  const token = ctx.config.metricTokens[metric.key] ?? null;
+  const token = ctx.bindings[metric.key]?.token ?? null;
   const outcome: MetricOutcome = {
     key: metric.key,
     token,
@@ -228,6 +258,7 @@ async function syncMetric(
     window,
     rowsRead: 0,
     sent: 0,
+    deleted: 0,
     unchanged: 0,
     missingDays: [],
   };
@@ -243,6 +274,8 @@ async function syncMetric(
       )
       : new Map();
     const diff = diffValues(prepared.values, sent, ctx.request.force);
+    // Mirror mode: what was sent before and is gone from the source now is deleted in Vantage.
+    if (metric.mode === "mirror") diff.changed.push(...vanishedValues(prepared.values, sent));
     outcome.unchanged = diff.unchanged.length;
     if (ctx.request.dryRun) outcome.planned = diff.changed.map(toPlanned);
     if (!token) {
@@ -260,6 +293,7 @@ async function syncMetric(
       logger: ctx.logger,
     });
     for (const batch of inBatches(diff.changed, MAX_VALUES_PER_REQUEST)) {
+      throwIfInterrupted(ctx.signal);
       await vantage.putBusinessMetricValues(token, batch, ctx.deadlineMs);
       await withDatabase(
         "recording values Vantage accepted",
@@ -271,8 +305,14 @@ async function syncMetric(
             values: batch,
           }),
       );
-      outcome.sent += batch.length;
-      ctx.onProgress?.({ metric: metric.key, sent: outcome.sent, toSend: diff.changed.length });
+      const deletions = batch.filter((value) => value.amount === null).length;
+      outcome.deleted += deletions;
+      outcome.sent += batch.length - deletions;
+      ctx.onProgress?.({
+        metric: metric.key,
+        sent: outcome.sent + outcome.deleted,
+        toSend: diff.changed.length,
+      });
     }
   } catch (error) {
     const failure = toAppError(error);

@@ -4,7 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { DEFAULT_EMULATOR_TOKEN } from "../../dev/vantage/emulator.ts";
-import { ORDERS_TOKEN, type TestStack, utcDay, withStack } from "../support/stack.ts";
+import {
+  createEmulatorMetrics,
+  ORDERS_TOKEN,
+  type TestStack,
+  utcDay,
+  withStack,
+} from "../support/stack.ts";
 
 const CLI = new URL("../../cli/sync.ts", import.meta.url).pathname;
 
@@ -15,7 +21,7 @@ async function runCli(stack: TestStack, args: string[], env: Record<string, stri
       UNIT_ECONOMICS_DB_URL: stack.db.url,
       VANTAGE_API_URL: stack.vantage.url,
       VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-      ORDERS_METRIC_ID: ORDERS_TOKEN,
+      ...createEmulatorMetrics(stack.vantage.emulator),
       ...env,
     },
     clearEnv: true,
@@ -35,7 +41,7 @@ Deno.test("the CLI syncs, prints a readable summary and exits 0", () =>
     const { code, stdout } = await runCli(stack, []);
     assert.equal(code, 0);
     assert.match(stdout, /^Sync run \d+ succeeded: window \S+\.\.\S+, trigger cli/);
-    assert.match(stdout, /orders\s+succeeded\s+7\s+7\s+0\s+0\s+bsnss_mtrc_0rders0000000001/);
+    assert.match(stdout, /orders\s+succeeded\s+7\s+7\s+0\s+0\s+0\s+bsnss_mtrc_0rders0000000001/);
     assert.equal(stack.vantage.emulator.state.values(ORDERS_TOKEN).length, 7);
     const [run] = await stack.db.sql`select trigger from unit_economics.sync_runs`;
     assert.equal(run.trigger, "cli");

@@ -9,7 +9,7 @@ import { serveVantageEmulator } from "../../dev/vantage/serve.ts";
 import { startCronCluster } from "../support/cron-cluster.ts";
 import { freePort } from "../support/database.ts";
 import { startServe } from "../support/serve.ts";
-import { ORDERS_TOKEN, TEST_SECRET, utcDay } from "../support/stack.ts";
+import { createEmulatorMetrics, ORDERS_TOKEN, TEST_SECRET, utcDay } from "../support/stack.ts";
 
 const JOB = "unit-economics-daily-sync";
 
@@ -26,13 +26,13 @@ async function history(sql: postgres.Sql) {
 Deno.test("pg_cron invokes the function through pg_net and Vault", async (t) => {
   const cluster = await startCronCluster();
   const vantage = await serveVantageEmulator();
-  vantage.emulator.createMetric({ title: "Orders", token: ORDERS_TOKEN });
+  const metricTokens = createEmulatorMetrics(vantage.emulator);
   const served = await startServe({
     UNIT_ECONOMICS_DB_URL: cluster.url,
     UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET,
     VANTAGE_API_URL: vantage.url,
     VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-    ORDERS_METRIC_ID: ORDERS_TOKEN,
+    ...metricTokens,
   });
   const sql = cluster.sql;
   const status = async () => {

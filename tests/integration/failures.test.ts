@@ -16,11 +16,9 @@ type Metric = {
 Deno.test("429 then success: the sync waits for the rate-limit reset and completes", () =>
   withStack(async (stack) => {
     const emulator = stack.vantage.emulator;
-    emulator.setRateLimit({ limit: 1, windowSeconds: 2 });
-    // Spend the window's only request, so the sync's PUT meets a 429.
-    await fetch(`${stack.vantage.url}/ping`, {
-      headers: { authorization: "Bearer vntg_tkn_emulator" },
-    });
+    // A short window, so the reset the 429 announces is at most 2 s away.
+    emulator.setRateLimit({ limit: 1000, windowSeconds: 2 });
+    emulator.failNext(1, 429);
     const { status, body } = await stack.sync();
     assert.equal(status, 200, JSON.stringify(body));
     const statuses = emulator.requests.filter((r) => r.method === "PUT").map((r) => r.status);
@@ -110,7 +108,7 @@ Deno.test("when several metrics run and one fails, the others complete and the s
         key: "orders",
         title: "Orders",
         source: { relation: "total_orders", dateColumn: "date", valueColumn: "total_orders" },
-        integerValues: true,
+        range: { min: 0, integers: true },
         tokenVariable: "ORDERS_METRIC_ID",
       },
       {

@@ -5,7 +5,14 @@
 import assert from "node:assert/strict";
 import { DEFAULT_EMULATOR_TOKEN } from "../../dev/vantage/emulator.ts";
 import { startServe } from "../support/serve.ts";
-import { ORDERS_TOKEN, TEST_SECRET, type TestStack, utcDay, withStack } from "../support/stack.ts";
+import {
+  createEmulatorMetrics,
+  ORDERS_TOKEN,
+  TEST_SECRET,
+  type TestStack,
+  utcDay,
+  withStack,
+} from "../support/stack.ts";
 
 function serveEnv(stack: TestStack): Record<string, string> {
   return {
@@ -13,7 +20,7 @@ function serveEnv(stack: TestStack): Record<string, string> {
     UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET,
     VANTAGE_API_URL: stack.vantage.url,
     VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-    ORDERS_METRIC_ID: ORDERS_TOKEN,
+    ...createEmulatorMetrics(stack.vantage.emulator),
   };
 }
 

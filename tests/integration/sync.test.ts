@@ -71,8 +71,8 @@ Deno.test("a late order is picked up by the lookback and only that day is resent
   withStack(async (stack) => {
     await stack.sync();
     const lateDay = utcDay(-3);
-    await stack.db.sql`insert into public.orders (created_at, amount_cents)
-      values (${lateDay}::date + time '13:00' at time zone 'UTC', 2500)`;
+    await stack.db.sql`insert into public.orders (created_at, amount_cents, customer_id, region)
+      values (${lateDay}::date + time '13:00' at time zone 'UTC', 2500, 1, 'eu-west')`;
     const { body } = await stack.sync();
     const [orders] = body.metrics as Metric[];
     assert.equal(orders.sent, 1);

@@ -6,9 +6,9 @@
  * @module
  */
 import { createApp, type UnitEconomicsApp } from "../../functions/unit-economics/app.ts";
-import type { MetricDeclaration } from "../../functions/_shared/metrics.ts";
+import { DECLARED_METRICS, type MetricDeclaration } from "../../functions/_shared/metrics.ts";
 import { type ServedGateway, serveLikeGateway } from "../../dev/gateway.ts";
-import { DEFAULT_EMULATOR_TOKEN } from "../../dev/vantage/emulator.ts";
+import { DEFAULT_EMULATOR_TOKEN, type VantageEmulator } from "../../dev/vantage/emulator.ts";
 import { type ServedVantageEmulator, serveVantageEmulator } from "../../dev/vantage/serve.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 
@@ -17,10 +17,52 @@ export const TEST_SECRET = "test-sync-secret-0123456789abcdef";
 /** The token of the emulator's "Orders" metric. */
 export const ORDERS_TOKEN = "bsnss_mtrc_0rders0000000001";
 
+/** Every declared metric's emulator token and the variable that binds it. */
+export const EMULATOR_METRICS = [
+  { key: "orders", title: "Orders", token: ORDERS_TOKEN, variable: "ORDERS_METRIC_ID" },
+  {
+    key: "revenue",
+    title: "Revenue",
+    token: "bsnss_mtrc_revenue000000001",
+    variable: "REVENUE_METRIC_ID",
+  },
+  {
+    key: "active_customers",
+    title: "Active Customers",
+    token: "bsnss_mtrc_customers0000001",
+    variable: "ACTIVE_CUSTOMERS_METRIC_ID",
+  },
+] as const;
+
+/** Only the Orders declaration: most engine tests are about one metric. */
+export const ORDERS_ONLY: readonly MetricDeclaration[] = DECLARED_METRICS.filter((m) =>
+  m.key === "orders"
+);
+
+/**
+ * Creates every declared metric in the emulator and returns the environment that binds them.
+ *
+ * @example
+ * ```ts
+ * const env = createEmulatorMetrics(vantage.emulator); // { ORDERS_METRIC_ID: "bsnss_mtrc_…", … }
+ * ```
+ */
+export function createEmulatorMetrics(emulator: VantageEmulator): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const metric of EMULATOR_METRICS) {
+    if (!emulator.state.metric(metric.token)) {
+      emulator.createMetric({ title: metric.title, token: metric.token });
+    }
+    env[metric.variable] = metric.token;
+  }
+  return env;
+}
+
 /** Options of {@link startStack}. */
 export interface StackOptions {
   /** Environment variables to add or override (an empty string unsets one). */
   env?: Record<string, string>;
+  /** Metric declarations; default {@link ORDERS_ONLY}. */
   metrics?: readonly MetricDeclaration[];
 }
 
@@ -58,11 +100,10 @@ export interface TestStack {
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const db = await createTestDatabase();
   const vantage = await serveVantageEmulator();
-  vantage.emulator.createMetric({ title: "Orders", token: ORDERS_TOKEN });
   const env: Record<string, string> = {
+    ...createEmulatorMetrics(vantage.emulator),
     VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
     VANTAGE_API_URL: vantage.url,
-    ORDERS_METRIC_ID: ORDERS_TOKEN,
     UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET,
     UNIT_ECONOMICS_DB_URL: db.url,
     ...options.env,
@@ -70,7 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const logs: string[] = [];
   const unit = createApp({
     env: (name) => env[name] || undefined,
-    metrics: options.metrics,
+    metrics: options.metrics ?? ORDERS_ONLY,
     logSink: (_level, line) => logs.push(line),
   });
   const gateway = serveLikeGateway(unit.app.fetch, { port: 0 });

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { isInteger, isNegative, parseAmount } from "../../functions/_shared/decimal.ts";
+import {
+  compareDecimals,
+  type Decimal,
+  decimalOf,
+  isInteger,
+  parseAmount,
+} from "../../functions/_shared/decimal.ts";
 
 Deno.test("parseAmount keeps bigint values beyond 2^53 exact", () => {
   assert.deepEqual(parseAmount("9007199254740993"), { kind: "finite", value: "9007199254740993" });
@@ -32,14 +38,23 @@ Deno.test("parseAmount tells non-finite from not-a-number", () => {
   }
 });
 
-Deno.test("sign and integrality are read from the canonical form", () => {
+Deno.test("integrality is read from the canonical form", () => {
   const value = (text: string) => {
     const parsed = parseAmount(text);
     assert.equal(parsed.kind, "finite");
     return parsed.value;
   };
-  assert.equal(isNegative(value("-3")), true);
-  assert.equal(isNegative(value("-0.0")), false);
   assert.equal(isInteger(value("12.000")), true);
   assert.equal(isInteger(value("12.01")), false);
+});
+
+Deno.test("compareDecimals orders exactly, beyond what a double can tell apart", () => {
+  const d = (text: string) => text as Decimal;
+  assert.equal(compareDecimals(d("-0.5"), d("0")), -1);
+  assert.equal(compareDecimals(d("10"), d("9.99")), 1);
+  assert.equal(compareDecimals(d("-10"), d("-9.99")), -1);
+  assert.equal(compareDecimals(d("1.50"), d("1.5")), 0);
+  assert.equal(compareDecimals(d("9007199254740993"), d("9007199254740992")), 1);
+  assert.equal(compareDecimals(d("0.1000000000000000001"), d("0.1")), 1);
+  assert.equal(decimalOf(-2.5), "-2.5");
 });

@@ -12,8 +12,8 @@ const value = (date: string, amount: string, label = ""): MetricValue => ({
 
 Deno.test("diff sends only values that differ from what Vantage accepted", () => {
   const sent = new Map([
-    [valueKey(value("2026-11-24", "10")), "10" as Decimal],
-    [valueKey(value("2026-11-25", "11")), "11" as Decimal],
+    [valueKey(value("2026-11-24", "10")), value("2026-11-24", "10")],
+    [valueKey(value("2026-11-25", "11")), value("2026-11-25", "11")],
   ]);
   const diff = diffValues(
     [value("2026-11-24", "10"), value("2026-11-25", "12"), value("2026-11-26", "5")],
@@ -25,7 +25,10 @@ Deno.test("diff sends only values that differ from what Vantage accepted", () =>
 });
 
 Deno.test("diff keys by date and label", () => {
-  const sent = new Map([[valueKey(value("2026-11-24", "10", "eu")), "10" as Decimal]]);
+  const sent = new Map([[
+    valueKey(value("2026-11-24", "10", "eu")),
+    value("2026-11-24", "10", "eu"),
+  ]]);
   const diff = diffValues(
     [value("2026-11-24", "10", "eu"), value("2026-11-24", "10", "us")],
     sent,
@@ -35,7 +38,7 @@ Deno.test("diff keys by date and label", () => {
 });
 
 Deno.test("force resends unchanged values", () => {
-  const sent = new Map([[valueKey(value("2026-11-24", "10")), "10" as Decimal]]);
+  const sent = new Map([[valueKey(value("2026-11-24", "10")), value("2026-11-24", "10")]]);
   assert.equal(diffValues([value("2026-11-24", "10")], sent, true).changed.length, 1);
 });
 

@@ -6,7 +6,10 @@ import { DECLARED_METRICS, parseMetricDefinitions } from "../../functions/_share
 const [orders] = parseMetricDefinitions(DECLARED_METRICS);
 const window = { from: "2026-11-24", to: "2026-11-27" };
 
-function rejected(rows: SourceRow[], metric = orders): AppError {
+function rejected(
+  rows: SourceRow[],
+  metric: Parameters<typeof toMetricValues>[1] = orders,
+): AppError {
   try {
     toMetricValues(rows, metric, window);
   } catch (error) {
@@ -66,7 +69,7 @@ Deno.test("fractions fail an integer metric but pass a decimal one", () => {
   assert.equal(rejected([{ date: "2026-11-24", value: "10.5" }]).code, "invalid_source_data");
   const prepared = toMetricValues([{ date: "2026-11-24", value: "10.50" }], {
     ...orders,
-    integerValues: false,
+    range: { min: 0, integers: false },
   }, window);
   assert.equal(prepared.values[0].amount, "10.5");
 });
@@ -79,7 +82,7 @@ Deno.test("duplicate days and rows without a date are refused", () => {
   ]);
   assert.deepEqual(
     (error.details as { rows: { problem: string }[] }).rows.map((row) => row.problem).sort(),
-    ["duplicate_date", "no_date"],
+    ["duplicate", "no_date"],
   );
 });
 
@@ -100,4 +103,44 @@ Deno.test("metric declarations are validated with errors that name the field", (
     () => parseMetricDefinitions([DECLARED_METRICS[0], DECLARED_METRICS[0]]),
     /declared twice/,
   );
+});
+
+Deno.test("labelled rows become one value per day and label; NULL labels are unlabeled", () => {
+  const labelled = { ...orders, source: { ...orders.source, labelColumn: "region" } };
+  const prepared = toMetricValues(
+    [
+      { date: "2026-11-24", label: "us-east", value: "10.5" },
+      { date: "2026-11-24", label: "eu-west", value: "3" },
+      { date: "2026-11-24", label: null, value: "1" },
+      { date: "2026-11-26", label: "eu-west", value: null },
+    ],
+    { ...labelled, range: { min: 0, integers: false } },
+    window,
+  );
+  assert.deepEqual(prepared.values.map((v) => [v.date, v.label, v.amount]), [
+    ["2026-11-24", "", "1"],
+    ["2026-11-24", "eu-west", "3"],
+    ["2026-11-24", "us-east", "10.5"],
+  ]);
+  assert.deepEqual(prepared.missingDays, ["2026-11-25", "2026-11-26", "2026-11-27"]);
+  const duplicate = rejected([
+    { date: "2026-11-24", label: "eu-west", value: "1" },
+    { date: "2026-11-24", label: "eu-west", value: "2" },
+  ], labelled);
+  assert.match(
+    duplicate.message,
+    /2026-11-24 \[eu-west\]: more than one row for the day and label/,
+  );
+});
+
+Deno.test("the declared range bounds values: minimum, maximum", () => {
+  const bounded = { ...orders, range: { min: 5, max: 100, integers: true } };
+  const error = rejected([
+    { date: "2026-11-24", value: "4" },
+    { date: "2026-11-25", value: "101" },
+    { date: "2026-11-26", value: "100" },
+  ], bounded);
+  assert.match(error.message, /2026-11-24: below the minimum 5 \(4\)/);
+  assert.match(error.message, /2026-11-25: above the maximum 100 \(101\)/);
+  assert.doesNotMatch(error.message, /2026-11-26/);
 });

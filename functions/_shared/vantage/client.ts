@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { type Clock, systemClock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -18,10 +18,19 @@ import {
   MAX_ATTEMPTS,
   rateLimitWait,
 } from "./retry-policy.ts";
-import { type BusinessMetric, businessMetricSchema, errorsSchema } from "./schemas.ts";
+import {
+  type BusinessMetric,
+  businessMetricSchema,
+  type BusinessMetricWrite,
+  errorsSchema,
+  valuesPageSchema,
+  type VantageValue,
+} from "./schemas.ts";
 
 /** Most values in one `PUT /business_metrics/{token}`. */
 export const MAX_VALUES_PER_REQUEST = 500;
+/** Largest page Vantage serves of business metric values. */
+const MAX_PAGE_SIZE = 5000;
 // A long chain of 429s without progress means something is wrong; stop even within the deadline.
 const MAX_RATE_LIMIT_WAITS = 20;
 
@@ -78,11 +87,97 @@ export class VantageClient {
     }
     return await this.request(
       "PUT",
-      `/business_metrics/${encodeURIComponent(metricToken)}`,
+      metricPath(metricToken),
       businessMetricSchema,
       deadlineMs,
       encodeValuesBody(values),
     );
+  }
+
+  /**
+   * The business metric with this token, or null when Vantage does not know it (404), as when it
+   * was deleted outside this tool.
+   */
+  async getBusinessMetric(metricToken: string, deadlineMs: number): Promise<BusinessMetric | null> {
+    try {
+      return await this.request("GET", metricPath(metricToken), businessMetricSchema, deadlineMs);
+    } catch (error) {
+      if (error instanceof AppError && (error.details as { status?: number })?.status === 404) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** Creates a business metric (`POST /business_metrics`, 201). */
+  async createBusinessMetric(
+    body: BusinessMetricWrite,
+    deadlineMs: number,
+  ): Promise<BusinessMetric> {
+    return await this.request(
+      "POST",
+      "/business_metrics",
+      businessMetricSchema,
+      deadlineMs,
+      JSON.stringify(body),
+    );
+  }
+
+  /** Changes a business metric's title or cost report attachments (the list is replaced). */
+  async updateBusinessMetric(
+    metricToken: string,
+    body: Partial<BusinessMetricWrite>,
+    deadlineMs: number,
+  ): Promise<BusinessMetric> {
+    return await this.request(
+      "PUT",
+      metricPath(metricToken),
+      businessMetricSchema,
+      deadlineMs,
+      JSON.stringify(body),
+    );
+  }
+
+  /** Deletes a business metric and its values (204). */
+  async deleteBusinessMetric(metricToken: string, deadlineMs: number): Promise<void> {
+    await this.request("DELETE", metricPath(metricToken), z.undefined(), deadlineMs);
+  }
+
+  /**
+   * Every value of a business metric from `startDate` on (Vantage has no end date), newest first,
+   * following `links.next` page by page.
+   */
+  async listBusinessMetricValues(
+    metricToken: string,
+    startDate: string,
+    deadlineMs: number,
+  ): Promise<VantageValue[]> {
+    const values: VantageValue[] = [];
+    const query = new URLSearchParams({ start_date: startDate, limit: String(MAX_PAGE_SIZE) });
+    let path: string | null = `${metricPath(metricToken)}/values?${query}`;
+    while (path) {
+      const page: z.infer<typeof valuesPageSchema> = await this.request(
+        "GET",
+        path,
+        valuesPageSchema,
+        deadlineMs,
+      );
+      values.push(...page.values);
+      path = page.links?.next ? this.#relativePath(page.links.next) : null;
+    }
+    return values;
+  }
+
+  /** A `links.next` URL as a path under the base URL; never follows a link to another host. */
+  #relativePath(link: string): string {
+    const base = this.#options.baseUrl;
+    if (!link.startsWith(`${base}/`)) {
+      throw new AppError(
+        "vantage_invalid_response",
+        `Vantage sent a pagination link outside ${base}; not following it`,
+      );
+    }
+    return link.slice(base.length);
   }
 
   /** Sends one request with the retry policy; resolves with the zod-checked body. */
@@ -253,6 +348,10 @@ export class VantageClient {
     }
     await clock.sleep(ms);
   }
+}
+
+function metricPath(metricToken: string): string {
+  return `/business_metrics/${encodeURIComponent(metricToken)}`;
 }
 
 /**

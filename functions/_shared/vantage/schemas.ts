@@ -30,3 +30,29 @@ export const businessMetricSchema = z.object({
 
 /** A validated business metric. */
 export type BusinessMetric = z.infer<typeof businessMetricSchema>;
+
+/** The body of a business metric create or update, as this tool writes it. */
+export interface BusinessMetricWrite {
+  title: string;
+  cost_report_tokens_with_metadata: {
+    cost_report_token: string;
+    unit_scale: string;
+    label_filter?: string[];
+  }[];
+}
+
+/** One value as Vantage returns it: a date-time at UTC midnight and the amount as a string. */
+export const vantageValueSchema = z.object({
+  date: z.string().min(10),
+  amount: z.string(),
+  label: z.string().nullable().optional(),
+});
+
+/** A value read back from Vantage. */
+export type VantageValue = z.infer<typeof vantageValueSchema>;
+
+/** A page of `GET /business_metrics/{token}/values` (links appear on paginated answers). */
+export const valuesPageSchema = z.object({
+  values: z.array(vantageValueSchema),
+  links: z.object({ next: z.string().nullable().optional() }).partial().optional(),
+});
