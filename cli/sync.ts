@@ -13,6 +13,7 @@ import { describeIssues, syncRequestSchema } from "../functions/_shared/sync-req
 import { runSync } from "../functions/_shared/sync.ts";
 import { parseSyncFlags, SYNC_USAGE } from "./sync-flags.ts";
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-code.ts";
+import { interruptOnSignals } from "./interrupt.ts";
 import { formatSyncSummary } from "./summary.ts";
 
 /** A terminal run has no edge wall clock: allow long backfills unless a deadline is set. */
@@ -54,6 +55,7 @@ export async function main(
     sink: (_level, line) => console.error(line),
   });
   const showProgress = !flags.json && Deno.stderr.isTerminal();
+  const interruption = interruptOnSignals();
   let sql: Sql | undefined;
   try {
     requireSetting(config, "UNIT_ECONOMICS_DB_URL");
@@ -62,6 +64,7 @@ export async function main(
       config,
       sql,
       logger,
+      signal: interruption.signal,
       onProgress: showProgress
         ? ({ metric, sent, toSend }) =>
           Deno.stderr.writeSync(
@@ -78,6 +81,7 @@ export async function main(
     else console.error(`error: ${failure.code}: ${failure.message}`);
     return exitCodeFor(failure.status, failure.code);
   } finally {
+    interruption.dispose();
     await sql?.end({ timeout: 5 });
   }
 }
