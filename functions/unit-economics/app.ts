@@ -15,6 +15,7 @@ import { connectDatabase, type Sql, withDatabase } from "../_shared/database.ts"
 import { AppError, toAppError } from "../_shared/errors.ts";
 import { createLogger, type Logger, type LogSink } from "../_shared/log.ts";
 import type { MetricDeclaration } from "../_shared/metrics.ts";
+import { planChanges, planRequestSchema } from "../_shared/plan/plan.ts";
 import { listRuns } from "../_shared/runs.ts";
 import { readStatus } from "../_shared/status.ts";
 import { describeIssues, syncRequestSchema } from "../_shared/sync-request.ts";
@@ -84,6 +85,7 @@ export function createApp(deps: AppDependencies): UnitEconomicsApp {
   app.use("/sync", authenticated);
   app.use("/runs", authenticated);
   app.use("/status", authenticated);
+  app.use("/plan", authenticated);
 
   app.post(
     "/sync",
@@ -107,6 +109,32 @@ export function createApp(deps: AppDependencies): UnitEconomicsApp {
         request,
       );
       return c.json(result, result.httpStatus as 200);
+    },
+  );
+
+  // What `deno task apply` would change in Vantage; never applies.
+  app.post(
+    "/plan",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+    async (c) => {
+      const options = await readJsonBody(c, planRequestSchema);
+      const plan = await planChanges(
+        {
+          config,
+          env: deps.env,
+          sql: database(),
+          vantage: deps.vantage,
+          clock: deps.clock,
+          logger,
+        },
+        options,
+      );
+      return c.json(plan);
     },
   );
 

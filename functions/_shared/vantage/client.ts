@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { type Clock, systemClock } from "../clock.ts";
+import { type Config, requireSetting } from "../config.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { MetricValue } from "../metric-values.ts";
@@ -64,10 +65,11 @@ export class VantageClient {
 
   constructor(options: VantageClientOptions) {
     this.#options = {
-      fetch: (input, init) => fetch(input, init),
-      clock: systemClock,
-      random: Math.random,
       ...options,
+      // An option passed as undefined takes the default, not the place of it.
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      clock: options.clock ?? systemClock,
+      random: options.random ?? Math.random,
     };
   }
 
@@ -348,6 +350,29 @@ export class VantageClient {
     }
     await clock.sleep(ms);
   }
+}
+
+/**
+ * The client for the configured Vantage API; throws `misconfigured` naming VANTAGE_API_TOKEN (or a
+ * malformed VANTAGE_API_URL) when it cannot be built.
+ *
+ * @example
+ * ```ts
+ * const vantage = vantageClientFromConfig(config, { clock, logger });
+ * ```
+ */
+export function vantageClientFromConfig(
+  config: Config,
+  options: { clock?: Clock; logger?: Logger } = {},
+): VantageClient {
+  requireSetting(config, "VANTAGE_API_TOKEN");
+  return new VantageClient({
+    baseUrl: config.vantageApiUrl,
+    token: config.vantageApiToken!,
+    requestTimeoutMs: config.vantageRequestTimeoutMs,
+    clock: options.clock,
+    logger: options.logger,
+  });
 }
 
 function metricPath(metricToken: string): string {
