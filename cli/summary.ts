@@ -4,6 +4,7 @@
  * @module
  */
 import type { SyncResult } from "../functions/_shared/sync.ts";
+import { table } from "./table.ts";
 
 /** Planned values listed one per line in a dry run's summary; the rest are counted. */
 const PLANNED_SHOWN = 20;
@@ -67,11 +68,4 @@ export function formatSyncSummary(result: SyncResult): string {
     }
   }
   return lines.join("\n");
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) =>
-    row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()
-  );
 }
