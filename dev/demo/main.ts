@@ -7,6 +7,12 @@
  * @module
  */
 import { createApp } from "../../functions/unit-economics/app.ts";
+import { readConfig } from "../../functions/_shared/config.ts";
+import { connectDatabase } from "../../functions/_shared/database.ts";
+import { createLogger } from "../../functions/_shared/log.ts";
+import { applyPlan } from "../../functions/_shared/plan/apply.ts";
+import { planChanges } from "../../functions/_shared/plan/plan.ts";
+import { formatApplySummary, formatPlan } from "../../cli/plan-format.ts";
 import type { SyncResult } from "../../functions/_shared/sync.ts";
 import { formatSyncSummary } from "../../cli/summary.ts";
 import { startEmbeddedPostgres } from "../embedded-db/embedded-postgres.ts";
@@ -15,6 +21,9 @@ import { DEFAULT_EMULATOR_TOKEN, SEEDED_COST_REPORT } from "../vantage/emulator.
 import { serveVantageEmulator } from "../vantage/serve.ts";
 import { formatCostPerOrder } from "./cost-per-order.ts";
 import { dailyCosts, metricValues } from "./vantage-readback.ts";
+
+// Plan and apply report through their return values; their log lines would only repeat them.
+const quietLogger = createLogger({ sink: () => {} });
 
 const step = (text: string) => console.log(`\n▸ ${text}`);
 
@@ -32,22 +41,29 @@ export async function runDemo(): Promise<number> {
   const database = await startEmbeddedPostgres();
   step("Starting the Vantage API emulator with synthetic daily AWS costs");
   const vantage = await serveVantageEmulator();
-  const orders = vantage.emulator.createMetric({
-    title: "Orders",
-    cost_report_tokens_with_metadata: [{
-      cost_report_token: SEEDED_COST_REPORT.token,
-      unit_scale: "per_unit",
-    }],
-  });
   const secret = crypto.randomUUID().replaceAll("-", "");
   const env: Record<string, string> = {
     UNIT_ECONOMICS_DB_URL: database.url,
     VANTAGE_API_URL: vantage.url,
     VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-    ORDERS_METRIC_ID: orders.token,
+    ORDERS_COST_REPORT_TOKEN: SEEDED_COST_REPORT.token,
     UNIT_ECONOMICS_SYNC_SECRET: secret,
   };
-  const unit = createApp({ env: (name) => env[name] });
+  const readEnv = (name: string) => env[name];
+
+  step("Planning and applying the declared metrics in Vantage (deno task plan / apply)");
+  const sql = connectDatabase(database.url);
+  try {
+    const deps = { config: readConfig(readEnv), env: readEnv, sql, logger: quietLogger };
+    const plan = await planChanges(deps, { prune: false });
+    console.log(formatPlan(plan));
+    console.log(formatApplySummary(await applyPlan(deps, plan)));
+  } finally {
+    await sql.end();
+  }
+  const [ordersBinding] = vantage.emulator.state.metrics().filter((m) => m.title === "Orders");
+
+  const unit = createApp({ env: readEnv });
   const gateway = serveLikeGateway(unit.app.fetch, { port: 0 });
   const functionUrl = `${gateway.url}unit-economics`;
   try {
@@ -69,7 +85,7 @@ export async function runDemo(): Promise<number> {
       result.window.from,
       result.window.to,
     );
-    const amounts = await metricValues(access, orders.token, result.window.from);
+    const amounts = await metricValues(access, ordersBinding.token, result.window.from);
     console.log(formatCostPerOrder(result.window, amounts, costs));
 
     const runs = await (await fetch(`${functionUrl}/runs?limit=1`, {

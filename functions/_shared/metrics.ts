@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { isTimeZone } from "./dates.ts";
+import { AppError } from "./errors.ts";
 
 // Identifiers are quoted by the driver anyway; this keeps declarations to plain, unsurprising names.
 const identifier = z.string().regex(
@@ -187,4 +188,30 @@ export function parseMetricDefinitions(
     throw new Error(`Invalid metric declaration: key "${duplicate}" is declared twice`);
   }
   return parsed.data;
+}
+
+/**
+ * The declared metrics a request names (all when it names none); an unknown key is a 400
+ * `unknown_metric` that lists the declared ones.
+ *
+ * @example
+ * ```ts
+ * selectMetrics(config.metrics, ["orders"]).map((m) => m.key); // ["orders"]
+ * ```
+ */
+export function selectMetrics(
+  declared: MetricDefinition[],
+  keys: string[] | undefined,
+): MetricDefinition[] {
+  if (!keys) return declared;
+  const unknown = keys.filter((key) => !declared.some((metric) => metric.key === key));
+  if (unknown.length > 0) {
+    throw new AppError(
+      "unknown_metric",
+      `Unknown metric ${unknown.map((k) => `"${k}"`).join(", ")}; declared metrics: ${
+        declared.map((m) => m.key).join(", ")
+      }`,
+    );
+  }
+  return declared.filter((metric) => keys.includes(metric.key));
 }

@@ -8,6 +8,7 @@
 import type { Sql } from "./database.ts";
 import type { IsoDate } from "./dates.ts";
 import { AppError, type ErrorCode } from "./errors.ts";
+import type { Logger } from "./log.ts";
 import type { DayWindow } from "./window.ts";
 
 /** How long a running row holds the lock without renewal; a killed run blocks the next for at most this. */
@@ -103,6 +104,24 @@ export async function startRun(sql: Sql, run: RunStart): Promise<number> {
   throw new AppError("sync_already_running", message, {
     details: { runningRunId: running?.id ?? null },
   });
+}
+
+/**
+ * Renews the run's lease every {@link LEASE_RENEW_MS} in the background, until the returned timer
+ * is cleared; a failed renewal is logged, and the next one tries again.
+ *
+ * @example
+ * ```ts
+ * const lease = keepLease(sql, runId, logger);
+ * try { await work(); } finally { clearInterval(lease); }
+ * ```
+ */
+export function keepLease(sql: Sql, runId: number, logger: Logger): ReturnType<typeof setInterval> {
+  return setInterval(() => {
+    renewLease(sql, runId).catch((error) =>
+      logger.warn("could not renew the run's lease", { error: String(error) })
+    );
+  }, LEASE_RENEW_MS);
 }
 
 /**

@@ -14,12 +14,16 @@ import type { IsoDate } from "./dates.ts";
 import { AppError, type ErrorBody, mostSevere, toAppError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type MetricValue, toMetricValues } from "./metric-values.ts";
-import type { MetricDefinition } from "./metrics.ts";
-import { finishRun, LEASE_RENEW_MS, renewLease, startRun } from "./runs.ts";
+import { type MetricDefinition, selectMetrics } from "./metrics.ts";
+import { finishRun, keepLease, startRun } from "./runs.ts";
 import { readSourceRows } from "./source.ts";
 import { diffValues, loadSentValues, recordSentValues, valueKey } from "./sent-values.ts";
 import type { SyncRequest } from "./sync-request.ts";
-import { MAX_VALUES_PER_REQUEST, VantageClient } from "./vantage/client.ts";
+import {
+  MAX_VALUES_PER_REQUEST,
+  type VantageClient,
+  vantageClientFromConfig,
+} from "./vantage/client.ts";
 import { coveringWindow, type DayWindow, resolveWindow } from "./window.ts";
 
 /** What the engine needs from its caller. */
@@ -178,6 +182,7 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
       status: o.status,
       rowsRead: o.rowsRead,
       sent: o.sent,
+      deleted: o.deleted,
       unchanged: o.unchanged,
       missingDays: o.missingDays.length,
       ...(o.error ? { errorCode: o.error.code } : {}),
@@ -187,24 +192,6 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
   if (result.status === "succeeded") runLogger.info("sync finished", summary);
   else runLogger.error("sync failed", summary);
   return result;
-}
-
-/** The declared metrics a request names (all when it names none). */
-function selectMetrics(
-  declared: MetricDefinition[],
-  keys: string[] | undefined,
-): MetricDefinition[] {
-  if (!keys) return declared;
-  const unknown = keys.filter((key) => !declared.some((metric) => metric.key === key));
-  if (unknown.length > 0) {
-    throw new AppError(
-      "unknown_metric",
-      `Unknown metric ${unknown.map((k) => `"${k}"`).join(", ")}; declared metrics: ${
-        declared.map((m) => m.key).join(", ")
-      }`,
-    );
-  }
-  return declared.filter((metric) => keys.includes(metric.key));
 }
 
 /** Values recorded as sent in the window that the source no longer has: deletions for Vantage. */
@@ -225,15 +212,6 @@ function throwIfInterrupted(signal: AbortSignal | undefined): void {
       "The run was interrupted before all values were sent; what Vantage accepted is recorded, the next run sends the rest",
     );
   }
-}
-
-/** Renews the run's lease in the background until cleared. */
-function keepLease(sql: Sql, runId: number, logger: Logger): ReturnType<typeof setInterval> {
-  return setInterval(() => {
-    renewLease(sql, runId).catch((error) =>
-      logger.warn("could not renew the run's lease", { error: String(error) })
-    );
-  }, LEASE_RENEW_MS);
 }
 
 interface MetricContext extends SyncDependencies {
@@ -284,14 +262,8 @@ async function syncMetric(
     }
     if (ctx.request.dryRun || diff.changed.length === 0) return outcome;
 
-    requireSetting(ctx.config, "VANTAGE_API_TOKEN");
-    const vantage = ctx.vantage ?? new VantageClient({
-      baseUrl: ctx.config.vantageApiUrl,
-      token: ctx.config.vantageApiToken!,
-      requestTimeoutMs: ctx.config.vantageRequestTimeoutMs,
-      clock: ctx.clock,
-      logger: ctx.logger,
-    });
+    const vantage = ctx.vantage ??
+      vantageClientFromConfig(ctx.config, { clock: ctx.clock, logger: ctx.logger });
     for (const batch of inBatches(diff.changed, MAX_VALUES_PER_REQUEST)) {
       throwIfInterrupted(ctx.signal);
       await vantage.putBusinessMetricValues(token, batch, ctx.deadlineMs);

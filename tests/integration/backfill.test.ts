@@ -74,7 +74,7 @@ Deno.test("a five-year, three-metric backfill goes in batches of 500 within the 
     );
   }, { metrics: DECLARED_METRICS }));
 
-async function startCliBackfill(stack: TestStack, from: string, to: string) {
+function startCliBackfill(stack: TestStack, from: string, to: string) {
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -127,7 +127,7 @@ Deno.test("a backfill killed halfway resumes: the next run sends only what is mi
     const from = utcDay(-FIVE_YEARS);
     const to = utcDay(-1);
     stack.vantage.emulator.setLatency(150);
-    const child = await startCliBackfill(stack, from, to);
+    const child = startCliBackfill(stack, from, to);
     await waitForPuts(stack, 5);
     child.kill("SIGKILL");
     await child.status;
@@ -161,7 +161,7 @@ Deno.test("Ctrl-C stops a backfill after the current batch, recorded as interrup
     const from = utcDay(-FIVE_YEARS);
     const to = utcDay(-1);
     stack.vantage.emulator.setLatency(150);
-    const child = await startCliBackfill(stack, from, to);
+    const child = startCliBackfill(stack, from, to);
     await waitForPuts(stack, 3);
     child.kill("SIGINT");
     const output = await child.output();
