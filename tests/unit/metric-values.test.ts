@@ -105,6 +105,43 @@ Deno.test("metric declarations are validated with errors that name the field", (
   );
 });
 
+Deno.test("the declared metrics are valid, and the issue-4 fields are checked too", () => {
+  assert.deepEqual(parseMetricDefinitions(DECLARED_METRICS).map((m) => m.key), [
+    "orders",
+    "revenue",
+    "active_customers",
+  ]);
+  const [revenue] = DECLARED_METRICS.filter((m) => m.key === "revenue");
+  assert.throws(
+    () => parseMetricDefinitions([{ ...revenue, missingDays: "zero" }]),
+    /metrics\.0\.missingDays: missingDays "zero" needs an unlabeled source/,
+  );
+  assert.throws(
+    () => parseMetricDefinitions([{ ...orders, range: { min: 10, max: 5 } }]),
+    /metrics\.0\.range\.min: min must not be above max/,
+  );
+  assert.throws(
+    () =>
+      parseMetricDefinitions([{
+        ...orders,
+        vantage: { costReports: [{ token: "rprt_abc", tokenVariable: "X_REPORT" }] },
+      }]),
+    /metrics\.0\.vantage\.costReports\.0: give exactly one of token or tokenVariable/,
+  );
+  assert.throws(
+    () =>
+      parseMetricDefinitions([{
+        ...orders,
+        vantage: { costReports: [{ token: "rprt_abc", unitScale: "per_dozen" as "per_unit" }] },
+      }]),
+    /metrics\.0\.vantage\.costReports\.0\.unitScale/,
+  );
+  assert.throws(
+    () => parseMetricDefinitions([{ ...orders, mode: "replace" as "mirror" }]),
+    /metrics\.0\.mode/,
+  );
+});
+
 Deno.test("labelled rows become one value per day and label; NULL labels are unlabeled", () => {
   const labelled = { ...orders, source: { ...orders.source, labelColumn: "region" } };
   const prepared = toMetricValues(
