@@ -64,6 +64,7 @@ Deno.test("createTestDatabase: migrations applied by the Supabase CLI, seed load
       select table_name from information_schema.tables
       where table_schema = 'unit_economics' and table_type = 'BASE TABLE' order by table_name`;
     assert.deepEqual(tables.map((row) => row.table_name), [
+      "anomaly_notifications",
       "cron_invocations",
       "metric_bindings",
       "sent_values",

@@ -38,6 +38,9 @@ const environmentSchema = z.object({
     SECRET_PATTERN,
     "must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / - (for example `openssl rand -hex 32`)",
   ).optional(),
+  UNIT_ECONOMICS_LINK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  UNIT_ECONOMICS_ANOMALY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SUPABASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   UNIT_ECONOMICS_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
     .optional(),
   SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
@@ -57,6 +60,12 @@ export interface Config {
   vantageApiUrl: string;
   vantageApiToken?: string;
   syncSecret?: string;
+  /** Key for signed report links; derived from the sync secret when unset. */
+  linkSecret?: string;
+  /** Where a sync posts new cost-per-unit anomalies, when set. */
+  anomalyWebhookUrl?: string;
+  /** The project's public URL (`SUPABASE_URL`), for links the function hands out. */
+  publicUrl?: string;
   databaseUrl?: string;
   /** Which variable the database URL came from, for messages. */
   databaseUrlVariable: "UNIT_ECONOMICS_DB_URL" | "SUPABASE_DB_URL";
@@ -124,6 +133,9 @@ export function readConfig(
     vantageApiUrl: get("VANTAGE_API_URL", defaults.VANTAGE_API_URL).replace(/\/+$/, ""),
     vantageApiToken: get<string | undefined>("VANTAGE_API_TOKEN", undefined),
     syncSecret: get<string | undefined>("UNIT_ECONOMICS_SYNC_SECRET", undefined),
+    linkSecret: get<string | undefined>("UNIT_ECONOMICS_LINK_SECRET", undefined),
+    anomalyWebhookUrl: get<string | undefined>("UNIT_ECONOMICS_ANOMALY_WEBHOOK_URL", undefined),
+    publicUrl: get<string | undefined>("SUPABASE_URL", undefined)?.replace(/\/+$/, ""),
     databaseUrl: get<string | undefined>(databaseUrlVariable, undefined),
     databaseUrlVariable,
     runDeadlineMs: get("UNIT_ECONOMICS_RUN_DEADLINE_MS", defaults.UNIT_ECONOMICS_RUN_DEADLINE_MS),
@@ -139,7 +151,14 @@ export function readConfig(
     metrics,
     metricTokens,
     problems,
-    secrets: [raw.VANTAGE_API_TOKEN, raw.UNIT_ECONOMICS_SYNC_SECRET, ...passwordsOf(raw)]
+    secrets: [
+      raw.VANTAGE_API_TOKEN,
+      raw.UNIT_ECONOMICS_SYNC_SECRET,
+      raw.UNIT_ECONOMICS_LINK_SECRET,
+      // Webhook URLs (Slack's, for one) carry their credential in the path.
+      raw.UNIT_ECONOMICS_ANOMALY_WEBHOOK_URL,
+      ...passwordsOf(raw),
+    ]
       .filter((value): value is string => Boolean(value)),
   };
 }
@@ -162,7 +181,9 @@ export type RequiredSetting =
   | "UNIT_ECONOMICS_SYNC_SECRET"
   | "UNIT_ECONOMICS_DB_URL"
   | "metrics"
-  | "limits";
+  | "limits"
+  | "UNIT_ECONOMICS_LINK_SECRET"
+  | "UNIT_ECONOMICS_ANOMALY_WEBHOOK_URL";
 
 const LIMIT_VARIABLES = [
   "UNIT_ECONOMICS_RUN_DEADLINE_MS",
@@ -187,6 +208,10 @@ export function requireSetting(config: Config, setting: RequiredSetting): void {
   switch (setting) {
     case "metrics":
       if (config.problems.metrics) fail(config.problems.metrics);
+      return;
+    case "UNIT_ECONOMICS_LINK_SECRET":
+    case "UNIT_ECONOMICS_ANOMALY_WEBHOOK_URL":
+      if (config.problems[setting]) fail(config.problems[setting]!);
       return;
     case "limits": {
       const problems = LIMIT_VARIABLES.flatMap((name) => config.problems[name] ?? []);

@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   not_found: 404,
   sync_already_running: 409,
+  metric_unbound: 409,
   payload_too_large: 413,
   invalid_source_data: 422,
   source_unavailable: 422,

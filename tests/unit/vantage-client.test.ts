@@ -203,3 +203,44 @@ Deno.test("backoff doubles, is jittered, and is capped", () => {
   assert.ok(backoffDelay(20, () => 0.999) <= MAX_BACKOFF_MS);
   assert.equal(rateLimitWait(new Headers(), START), undefined);
 });
+
+Deno.test("lists follow links.next page by page, and never to another host", async () => {
+  const page = (costs: { accrued_at: string; amount: string }[], next: string | null) =>
+    json(200, { links: { next }, costs: costs.map((c) => ({ ...c, currency: "USD" })) });
+  const { calls, fetch } = scriptedFetch([
+    page([{ accrued_at: "2026-11-01", amount: "1.5" }], "https://vantage.test/v2/costs?page=2"),
+    page(
+      [{ accrued_at: "2026-11-01", amount: "2.5" }, { accrued_at: "2026-11-02", amount: "3" }],
+      null,
+    ),
+  ]);
+  const vantage = new VantageClient({
+    baseUrl: "https://vantage.test/v2",
+    token: "t",
+    requestTimeoutMs: 1000,
+    fetch,
+    clock: fakeClock(START),
+  });
+  const rows = await vantage.listDailyCosts("rprt_1", "2026-11-01", "2026-11-02", START + 60_000);
+  assert.deepEqual(rows.map((r) => r.amount), ["1.5", "2.5", "3"]);
+  assert.equal(calls.length, 2);
+  assert.equal(calls[1].url, "https://vantage.test/v2/costs?page=2");
+  assert.match(
+    calls[0].url,
+    /cost_report_token=rprt_1&start_date=2026-11-01&end_date=2026-11-02&date_bin=day/,
+  );
+
+  const foreign = scriptedFetch([page([], "https://evil.test/v2/costs?page=2")]);
+  const leaky = new VantageClient({
+    baseUrl: "https://vantage.test/v2",
+    token: "t",
+    requestTimeoutMs: 1000,
+    fetch: foreign.fetch,
+    clock: fakeClock(START),
+  });
+  const error = await rejects(
+    leaky.listDailyCosts("rprt_1", "2026-11-01", "2026-11-02", START + 60_000),
+  );
+  assert.equal(error.code, "vantage_invalid_response");
+  assert.equal(foreign.calls.length, 1, "the token is not sent to another host");
+});

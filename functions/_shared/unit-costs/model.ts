@@ -68,7 +68,10 @@ export interface UnitCostReport {
   metric: { key: string; title: string; token: string };
   window: { from: IsoDate; to: IsoDate };
   generatedAt: string;
-  /** The anomaly rule, in words and numbers, for the page to state. */
+  /**
+   * The anomaly rule's numbers, for the page to state: a day is compared with the days of the same
+   * kind (weekday or weekend) among the previous `baselineDays`.
+   */
   anomalyRule: { baselineDays: number; minimumBaselineDays: number; threshold: number };
   series: UnitCostSeries[];
 }

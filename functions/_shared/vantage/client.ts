@@ -23,15 +23,23 @@ import {
   type BusinessMetric,
   businessMetricSchema,
   type BusinessMetricWrite,
+  type CostReport,
+  costReportSchema,
+  costsPageSchema,
   errorsSchema,
+  unitCostsPageSchema,
   valuesPageSchema,
+  type VantageCost,
+  type VantageUnitCost,
   type VantageValue,
 } from "./schemas.ts";
 
 /** Most values in one `PUT /business_metrics/{token}`. */
 export const MAX_VALUES_PER_REQUEST = 500;
-/** Largest page Vantage serves of business metric values. */
+/** Largest page Vantage serves of business metric values and of costs. */
 const MAX_PAGE_SIZE = 5000;
+/** Largest page of `/unit_costs`. */
+const MAX_UNIT_COSTS_PAGE_SIZE = 1000;
 // A long chain of 429s without progress means something is wrong; stop even within the deadline.
 const MAX_RATE_LIMIT_WAITS = 20;
 
@@ -104,9 +112,7 @@ export class VantageClient {
     try {
       return await this.request("GET", metricPath(metricToken), businessMetricSchema, deadlineMs);
     } catch (error) {
-      if (error instanceof AppError && (error.details as { status?: number })?.status === 404) {
-        return null;
-      }
+      if (statusOf(error) === 404) return null;
       throw error;
     }
   }
@@ -154,20 +160,85 @@ export class VantageClient {
     startDate: string,
     deadlineMs: number,
   ): Promise<VantageValue[]> {
-    const values: VantageValue[] = [];
     const query = new URLSearchParams({ start_date: startDate, limit: String(MAX_PAGE_SIZE) });
-    let path: string | null = `${metricPath(metricToken)}/values?${query}`;
-    while (path) {
-      const page: z.infer<typeof valuesPageSchema> = await this.request(
+    const pages = await this.#allPages(
+      `${metricPath(metricToken)}/values?${query}`,
+      valuesPageSchema,
+      deadlineMs,
+    );
+    return pages.flatMap((page) => page.values);
+  }
+
+  /**
+   * A cost report's costs per day from `from` to `to` (both included), every page: one row per
+   * day and grouping (provider, service, account); sum them for a day's total.
+   */
+  async listDailyCosts(
+    costReportToken: string,
+    from: string,
+    to: string,
+    deadlineMs: number,
+  ): Promise<VantageCost[]> {
+    const query = new URLSearchParams({
+      cost_report_token: costReportToken,
+      start_date: from,
+      end_date: to,
+      date_bin: "day",
+      order: "asc",
+      limit: String(MAX_PAGE_SIZE),
+    });
+    const pages = await this.#allPages(`/costs?${query}`, costsPageSchema, deadlineMs);
+    return pages.flatMap((page) => page.costs);
+  }
+
+  /** Vantage's own daily unit costs for the metrics attached to a cost report, every page. */
+  async listDailyUnitCosts(
+    costReportToken: string,
+    from: string,
+    to: string,
+    deadlineMs: number,
+  ): Promise<VantageUnitCost[]> {
+    const query = new URLSearchParams({
+      cost_report_token: costReportToken,
+      start_date: from,
+      end_date: to,
+      date_bin: "day",
+      order: "asc",
+      limit: String(MAX_UNIT_COSTS_PAGE_SIZE),
+    });
+    const pages = await this.#allPages(`/unit_costs?${query}`, unitCostsPageSchema, deadlineMs);
+    return pages.flatMap((page) => page.unit_costs);
+  }
+
+  /** A cost report (for its title); null when Vantage does not know it. */
+  async getCostReport(costReportToken: string, deadlineMs: number): Promise<CostReport | null> {
+    try {
+      return await this.request(
         "GET",
-        path,
-        valuesPageSchema,
+        `/cost_reports/${encodeURIComponent(costReportToken)}`,
+        costReportSchema,
         deadlineMs,
       );
-      values.push(...page.values);
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Every page of a paginated list, following `links.next`. */
+  async #allPages<T extends { links?: { next?: string | null } }>(
+    firstPath: string,
+    schema: z.ZodType<T>,
+    deadlineMs: number,
+  ): Promise<T[]> {
+    const pages: T[] = [];
+    let path: string | null = firstPath;
+    while (path) {
+      const page: T = await this.request("GET", path, schema, deadlineMs);
+      pages.push(page);
       path = page.links?.next ? this.#relativePath(page.links.next) : null;
     }
-    return values;
+    return pages;
   }
 
   /** A `links.next` URL as a path under the base URL; never follows a link to another host. */
@@ -373,6 +444,11 @@ export function vantageClientFromConfig(
     clock: options.clock,
     logger: options.logger,
   });
+}
+
+/** The HTTP status of a Vantage refusal, when the error is one. */
+export function statusOf(error: unknown): number | undefined {
+  return error instanceof AppError ? (error.details as { status?: number })?.status : undefined;
 }
 
 function metricPath(metricToken: string): string {
