@@ -13,6 +13,10 @@ import { createLogger } from "../../functions/_shared/log.ts";
 import { applyPlan } from "../../functions/_shared/plan/apply.ts";
 import { planChanges } from "../../functions/_shared/plan/plan.ts";
 import { formatApplySummary, formatPlan } from "../../cli/plan-format.ts";
+import { formatTextChart } from "../../cli/text-chart.ts";
+import type { UnitCostReport } from "../../functions/_shared/unit-costs/model.ts";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { SyncResult } from "../../functions/_shared/sync.ts";
 import { formatSyncSummary } from "../../cli/summary.ts";
 import { startEmbeddedPostgres } from "../embedded-db/embedded-postgres.ts";
@@ -24,6 +28,9 @@ import { dailyCosts, metricValues } from "./vantage-readback.ts";
 
 // Plan and apply report through their return values; their log lines would only repeat them.
 const quietLogger = createLogger({ sink: () => {} });
+
+/** Where the demo writes the report page (git-ignored). */
+const REPORT_FILE = fileURLToPath(new URL("../../.local/demo/report.html", import.meta.url));
 
 const step = (text: string) => console.log(`\n▸ ${text}`);
 
@@ -94,6 +101,22 @@ export async function runDemo(): Promise<number> {
     const [run] = runs.runs;
     step(
       `Run log: run ${run.id} ${run.status} (trigger ${run.trigger}, ${run.windowFrom}..${run.windowTo})`,
+    );
+
+    step("The cost-per-unit report (GET /report, the last 30 complete days)");
+    const report = await fetch(`${functionUrl}/unit-costs?metric=orders`, {
+      headers: { authorization: `Bearer ${secret}` },
+    }).then((response) => response.json()) as UnitCostReport;
+    console.log(formatTextChart(report));
+    const page = await fetch(`${functionUrl}/report?metric=orders`, {
+      headers: { authorization: `Bearer ${secret}` },
+    }).then((response) => response.text());
+    await Deno.mkdir(dirname(REPORT_FILE), { recursive: true });
+    await Deno.writeTextFile(REPORT_FILE, page);
+    console.log(
+      `\nReport written to ${REPORT_FILE} (${
+        new TextEncoder().encode(page).length
+      } bytes); open it in a browser.`,
     );
     console.log(`\nDemo finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s.`);
     return 0;

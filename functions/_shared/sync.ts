@@ -75,6 +75,8 @@ export interface SyncResult {
   window: DayWindow | null;
   metrics: MetricOutcome[];
   durationMs: number;
+  /** New cost-per-unit anomalies posted to the webhook (0 when none is configured). */
+  anomaliesAnnounced: number;
   error?: ErrorBody["error"];
 }
 
@@ -118,6 +120,7 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
   const lease = keepLease(deps.sql, runId, runLogger);
   const deadlineMs = startedAt + deps.config.runDeadlineMs;
   const outcomes: MetricOutcome[] = [];
+  let anomaliesAnnounced = 0;
   try {
     for (const metric of metrics) {
       outcomes.push(
@@ -127,6 +130,9 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
           windows.get(metric.key)!,
         ),
       );
+    }
+    if (!request.dryRun && window) {
+      anomaliesAnnounced = await announceAnomalies(deps, clock, runLogger, runId, outcomes, window);
     }
   } finally {
     clearInterval(lease);
@@ -146,6 +152,7 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
     window,
     metrics: outcomes,
     durationMs: clock.now() - startedAt,
+    anomaliesAnnounced,
     ...(worst ? { error: { code: worst.code, message: worst.message } } : {}),
   };
   try {
@@ -192,6 +199,36 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
   if (result.status === "succeeded") runLogger.info("sync finished", summary);
   else runLogger.error("sync failed", summary);
   return result;
+}
+
+/**
+ * Posts new cost-per-unit anomalies of the metrics that synced, when a webhook is configured. The
+ * report code is imported only then, so a plain sync never loads it; a failure is only logged.
+ */
+async function announceAnomalies(
+  deps: SyncDependencies,
+  clock: Clock,
+  logger: Logger,
+  runId: number,
+  outcomes: readonly MetricOutcome[],
+  window: DayWindow,
+): Promise<number> {
+  const metrics = outcomes.filter((o) => o.status === "succeeded" && o.token).map((o) => o.key);
+  if (!deps.config.anomalyWebhookUrl || metrics.length === 0) return 0;
+  try {
+    const { announceNewAnomalies } = await import("./unit-costs/notify.ts");
+    const announced = await announceNewAnomalies(
+      { config: deps.config, sql: deps.sql, vantage: deps.vantage, clock, logger },
+      { runId, metrics, window },
+    );
+    if (announced.length > 0) logger.info("anomalies announced", { count: announced.length });
+    return announced.length;
+  } catch (error) {
+    logger.warn("could not announce anomalies", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return 0;
+  }
 }
 
 /** Values recorded as sent in the window that the source no longer has: deletions for Vantage. */

@@ -5,7 +5,6 @@
  * @module
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId, type RequestIdVariables } from "hono/request-id";
 import { z } from "zod";
@@ -22,13 +21,12 @@ import { describeIssues, syncRequestSchema } from "../_shared/sync-request.ts";
 import { runSync } from "../_shared/sync.ts";
 import type { VantageClient } from "../_shared/vantage/client.ts";
 import { requireSyncSecret } from "./auth.ts";
-import { readJsonBody } from "./json-body.ts";
+import { limitBody, readJsonBody } from "./json-body.ts";
+import { reportRoutes } from "./report-routes.ts";
 import { VERSION } from "./version.ts";
 
 /** The function's slug, and so the first path segment of every route. */
 export const FUNCTION_SLUG = "unit-economics";
-/** Largest accepted request body. */
-export const MAX_BODY_BYTES = 16 * 1024;
 
 /** What the app is built from; tests pass their own. */
 export interface AppDependencies {
@@ -89,12 +87,7 @@ export function createApp(deps: AppDependencies): UnitEconomicsApp {
 
   app.post(
     "/sync",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
+    limitBody,
     async (c) => {
       const request = await readJsonBody(c, syncRequestSchema);
       const result = await runSync(
@@ -115,12 +108,7 @@ export function createApp(deps: AppDependencies): UnitEconomicsApp {
   // What `deno task apply` would change in Vantage; never applies.
   app.post(
     "/plan",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
+    limitBody,
     async (c) => {
       const options = await readJsonBody(c, planRequestSchema);
       const plan = await planChanges(
@@ -156,6 +144,19 @@ export function createApp(deps: AppDependencies): UnitEconomicsApp {
     );
     return c.json(report, report.stale ? 503 : 200);
   });
+
+  app.use("/report-link", limitBody);
+  app.route(
+    "/",
+    reportRoutes({
+      config,
+      database,
+      authenticated,
+      vantage: deps.vantage,
+      clock: deps.clock,
+      logger,
+    }),
+  );
 
   app.notFound((c) =>
     c.json({

@@ -4,10 +4,29 @@
  *
  * @module
  */
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { AppError } from "../_shared/errors.ts";
 import { describeIssues } from "../_shared/sync-request.ts";
+
+/** Largest accepted request body. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * Refuses bodies over {@link MAX_BODY_BYTES} with 413 `payload_too_large`.
+ *
+ * @example
+ * ```ts
+ * app.post("/sync", limitBody, handler);
+ * ```
+ */
+export const limitBody: MiddlewareHandler = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
+  },
+});
 
 /**
  * The parsed and validated body.
