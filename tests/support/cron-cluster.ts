@@ -14,7 +14,8 @@ import { clusterLocation, envPort } from "../../dev/db/local.ts";
 import { startLocalDatabase } from "../../dev/db/local-database.ts";
 
 /** Folder of the pg_cron test cluster (data/ and postgres.log), repo-relative. */
-const CRON_CLUSTER_DIR = ".local/postgres-cron-test";
+const CRON_CLUSTER_DIR = Deno.env.get("UNIT_ECONOMICS_CRON_TEST_DB_DIR") ||
+  ".local/postgres-cron-test";
 /** Port of the pg_cron test cluster unless UNIT_ECONOMICS_CRON_TEST_DB_PORT says otherwise. */
 const DEFAULT_CRON_TEST_PORT = 54331;
 

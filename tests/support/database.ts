@@ -31,8 +31,8 @@ import {
   STAND_IN_EXTENSIONS,
 } from "../../dev/db/supabase-compat.ts";
 
-/** Folder of the test cluster (data/ and postgres.log), repo-relative. */
-const TEST_CLUSTER_DIR = ".local/postgres-test";
+/** Folder of the test cluster (data/ and postgres.log), repo-relative; UNIT_ECONOMICS_TEST_DB_DIR overrides it. */
+const TEST_CLUSTER_DIR = Deno.env.get("UNIT_ECONOMICS_TEST_DB_DIR") || ".local/postgres-test";
 /** Port of the test cluster unless UNIT_ECONOMICS_TEST_DB_PORT says otherwise. */
 const DEFAULT_TEST_PORT = 54329;
 /** The database that every test database is copied from. */
