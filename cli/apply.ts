@@ -8,8 +8,9 @@
  */
 import { applyPlan } from "../functions/_shared/plan/apply.ts";
 import { hasChanges, planChanges } from "../functions/_shared/plan/plan.ts";
-import { EXIT_OK, EXIT_USAGE } from "./exit-code.ts";
-import { parsePlanFlags, type PlanFlags, withPlanDependencies } from "./plan.ts";
+import { runWithDatabase, usageError } from "./command.ts";
+import { EXIT_OK } from "./exit-code.ts";
+import { parsePlanFlags, type PlanFlags } from "./plan.ts";
 import { formatApplyStep, formatApplySummary, formatPlan } from "./plan-format.ts";
 
 /** Usage text of `deno task apply`. */
@@ -37,14 +38,13 @@ export async function main(
   try {
     flags = parsePlanFlags(args);
   } catch (error) {
-    console.error(`error: ${(error as Error).message}\n\n${APPLY_USAGE}`);
-    return EXIT_USAGE;
+    return usageError(error, APPLY_USAGE);
   }
   if (flags.help) {
     console.log(APPLY_USAGE);
     return EXIT_OK;
   }
-  return await withPlanDependencies(env, flags.json, async (deps) => {
+  return await runWithDatabase(env, flags.json, async (deps) => {
     const plan = await planChanges(deps, { prune: flags.prune });
     if (!flags.json) console.log(formatPlan(plan));
     if (!hasChanges(plan)) {

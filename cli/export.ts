@@ -7,12 +7,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { readConfig, requireSetting } from "../functions/_shared/config.ts";
-import { connectDatabase, type Sql } from "../functions/_shared/database.ts";
-import { toAppError } from "../functions/_shared/errors.ts";
 import { encodeMetricCsv, readExportValues } from "../functions/_shared/export-csv.ts";
 import { describeIssues, syncRequestSchema } from "../functions/_shared/sync-request.ts";
-import { EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-code.ts";
+import { runWithDatabase, usageError } from "./command.ts";
+import { EXIT_OK, EXIT_USAGE } from "./exit-code.ts";
 
 /** Usage text of `deno task export`. */
 export const EXPORT_USAGE = `Usage: deno task export --metric KEY [options]
@@ -56,8 +54,7 @@ export async function main(
       },
     }).values;
   } catch (error) {
-    console.error(`error: ${(error as Error).message}\n\n${EXPORT_USAGE}`);
-    return EXIT_USAGE;
+    return usageError(error, EXPORT_USAGE);
   }
   if (flags.help) {
     console.log(EXPORT_USAGE);
@@ -77,40 +74,30 @@ export async function main(
     console.error(`error: invalid_body: ${describeIssues(parsed.error).message}`);
     return EXIT_USAGE;
   }
-  const config = readConfig(env);
-  let sql: Sql | undefined;
-  let exported;
-  try {
-    requireSetting(config, "UNIT_ECONOMICS_DB_URL");
-    sql = connectDatabase(config.databaseUrl!);
-    exported = await readExportValues(
+  return await runWithDatabase(env, false, async ({ config, sql }) => {
+    const metric = flags.metric!.trim();
+    const exported = await readExportValues(
       { config, sql },
-      { ...parsed.data, metric: flags.metric.trim() },
+      { ...parsed.data, metric },
       Date.now(),
     );
-  } catch (error) {
-    const failure = toAppError(error);
-    console.error(`error: ${failure.code}: ${failure.message}`);
-    return exitCodeFor(failure.status, failure.code);
-  } finally {
-    await sql?.end({ timeout: 5 });
-  }
-  const csv = encodeMetricCsv(exported.values);
-  try {
-    if (flags.out) await Deno.writeTextFile(flags.out, csv);
-    else await writeStdout(csv);
-  } catch (error) {
-    console.error(`error: cannot write ${flags.out ?? "stdout"}: ${(error as Error).message}`);
-    return EXIT_USAGE;
-  }
-  // stderr, so that stdout stays the CSV alone.
-  const skipped = exported.missingDays.length;
-  console.error(
-    `Exported ${exported.values.length} values of ${exported.metric} (${exported.window.from}..${exported.window.to}) to ${
-      flags.out ?? "stdout"
-    }${skipped > 0 ? `; days without a source value left out: ${skipped}` : ""}`,
-  );
-  return EXIT_OK;
+    const csv = encodeMetricCsv(exported.values);
+    try {
+      if (flags.out) await Deno.writeTextFile(flags.out, csv);
+      else await writeStdout(csv);
+    } catch (error) {
+      console.error(`error: cannot write ${flags.out ?? "stdout"}: ${(error as Error).message}`);
+      return EXIT_USAGE;
+    }
+    // stderr, so that stdout stays the CSV alone.
+    const skipped = exported.missingDays.length;
+    console.error(
+      `Exported ${exported.values.length} values of ${exported.metric} (${exported.window.from}..${exported.window.to}) to ${
+        flags.out ?? "stdout"
+      }${skipped > 0 ? `; days without a source value left out: ${skipped}` : ""}`,
+    );
+    return EXIT_OK;
+  });
 }
 
 async function writeStdout(text: string): Promise<void> {

@@ -6,13 +6,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { readConfig, requireSetting } from "../functions/_shared/config.ts";
-import { connectDatabase, type Sql } from "../functions/_shared/database.ts";
-import { toAppError } from "../functions/_shared/errors.ts";
-import { createLogger } from "../functions/_shared/log.ts";
-import type { PlanDependencies } from "../functions/_shared/plan/context.ts";
 import { planChanges } from "../functions/_shared/plan/plan.ts";
-import { EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-code.ts";
+import { runWithDatabase, usageError } from "./command.ts";
+import { EXIT_OK } from "./exit-code.ts";
 import { formatPlan } from "./plan-format.ts";
 
 /** Parsed flags of `plan` and `apply`. */
@@ -53,47 +49,6 @@ export function parsePlanFlags(args: string[]): PlanFlags {
 }
 
 /**
- * Runs `work` with plan dependencies read from `env`; any failure is printed (as the contract's
- * JSON error body with `json`) and becomes the exit code.
- *
- * @example
- * ```ts
- * const code = await withPlanDependencies(env, false, async (deps) => {
- *   console.log(formatPlan(await planChanges(deps, { prune: false })));
- *   return EXIT_OK;
- * });
- * ```
- */
-export async function withPlanDependencies(
-  env: (name: string) => string | undefined,
-  json: boolean,
-  work: (deps: PlanDependencies) => Promise<number>,
-): Promise<number> {
-  const config = readConfig(env);
-  // Log lines go to stderr so that stdout stays the plan (or JSON) alone.
-  const logger = createLogger({
-    secrets: config.secrets,
-    sink: (_level, line) => console.error(line),
-  });
-  let sql: Sql | undefined;
-  try {
-    requireSetting(config, "UNIT_ECONOMICS_DB_URL");
-    sql = connectDatabase(config.databaseUrl!);
-    return await work({ config, env, sql, logger });
-  } catch (error) {
-    const failure = toAppError(error);
-    if (failure.code === "internal_error") {
-      logger.error("unexpected error", { error: String(error), stack: (error as Error).stack });
-    }
-    if (json) console.log(JSON.stringify(failure.toBody(), null, 2));
-    else console.error(`error: ${failure.code}: ${failure.message}`);
-    return exitCodeFor(failure.status, failure.code);
-  } finally {
-    await sql?.end({ timeout: 5 });
-  }
-}
-
-/**
  * Runs the CLI with `args` and the environment; resolves with the exit code.
  *
  * @example
@@ -109,14 +64,13 @@ export async function main(
   try {
     flags = parsePlanFlags(args);
   } catch (error) {
-    console.error(`error: ${(error as Error).message}\n\n${PLAN_USAGE}`);
-    return EXIT_USAGE;
+    return usageError(error, PLAN_USAGE);
   }
   if (flags.help) {
     console.log(PLAN_USAGE);
     return EXIT_OK;
   }
-  return await withPlanDependencies(env, flags.json, async (deps) => {
+  return await runWithDatabase(env, flags.json, async (deps) => {
     const plan = await planChanges(deps, { prune: flags.prune });
     console.log(flags.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
     return EXIT_OK;

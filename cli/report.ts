@@ -6,15 +6,13 @@
  */
 import { parseArgs } from "node:util";
 import { systemClock } from "../functions/_shared/clock.ts";
-import { readConfig, requireSetting } from "../functions/_shared/config.ts";
-import { connectDatabase, type Sql } from "../functions/_shared/database.ts";
 import { isIsoDate } from "../functions/_shared/dates.ts";
-import { AppError, toAppError } from "../functions/_shared/errors.ts";
-import { createLogger } from "../functions/_shared/log.ts";
+import { AppError } from "../functions/_shared/errors.ts";
 import { buildUnitCostReport } from "../functions/_shared/unit-costs/report.ts";
 import { renderReportPage } from "../functions/_shared/report/page.ts";
 import { reportWindow } from "../functions/_shared/unit-costs/report-window.ts";
-import { EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-code.ts";
+import { runWithDatabase, usageError } from "./command.ts";
+import { EXIT_OK } from "./exit-code.ts";
 import { formatTextChart } from "./text-chart.ts";
 
 const USAGE =
@@ -51,20 +49,13 @@ export async function main(
       },
     }));
   } catch (error) {
-    console.error(`error: ${(error as Error).message}\n\n${USAGE}`);
-    return EXIT_USAGE;
+    return usageError(error, USAGE);
   }
   if (values.help) {
     console.log(USAGE);
     return EXIT_OK;
   }
-  const config = readConfig(env);
-  const logger = createLogger({
-    secrets: config.secrets,
-    sink: (_level, line) => console.error(line),
-  });
-  let sql: Sql | undefined;
-  try {
+  return await runWithDatabase(env, false, async ({ config, sql, logger }) => {
     for (const flag of ["from", "to"] as const) {
       const value = values[flag];
       if (value !== undefined && !isIsoDate(value)) {
@@ -72,12 +63,10 @@ export async function main(
       }
     }
     const { metric, window } = reportWindow(config, values, systemClock.now());
-    requireSetting(config, "UNIT_ECONOMICS_DB_URL");
-    sql = connectDatabase(config.databaseUrl!);
-    const report = await buildUnitCostReport({ config, sql, clock: systemClock, logger }, {
-      metric: metric.key,
-      window,
-    });
+    const report = await buildUnitCostReport(
+      { config, sql, clock: systemClock, logger },
+      { metric: metric.key, window },
+    );
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));
       return EXIT_OK;
@@ -90,13 +79,7 @@ export async function main(
       `\nWrote ${out} (${new TextEncoder().encode(html).length.toLocaleString("en-US")} bytes)`,
     );
     return EXIT_OK;
-  } catch (error) {
-    const failure = toAppError(error);
-    console.error(`error: ${failure.code}: ${failure.message}`);
-    return exitCodeFor(failure.status, failure.code);
-  } finally {
-    await sql?.end({ timeout: 5 });
-  }
+  });
 }
 
 if (import.meta.main) {

@@ -7,16 +7,12 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { readConfig, requireSetting } from "../functions/_shared/config.ts";
-import { connectDatabase, type Sql } from "../functions/_shared/database.ts";
-import { toAppError } from "../functions/_shared/errors.ts";
-import { createLogger } from "../functions/_shared/log.ts";
 import { describeIssues, syncRequestSchema } from "../functions/_shared/sync-request.ts";
 import type { DriftValue } from "../functions/_shared/verify-compare.ts";
 import { runVerify, type VerifyOutcome, type VerifyResult } from "../functions/_shared/verify.ts";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-code.ts";
 import { table } from "./table.ts";
-import { CLI_DEFAULT_DEADLINE_MS } from "./sync.ts";
+import { runWithDatabase, usageError } from "./command.ts";
 
 /** Drift values listed per metric and kind in the readable report; the rest are counted. */
 const LISTED = 20;
@@ -64,8 +60,7 @@ export async function main(
       },
     }).values;
   } catch (error) {
-    console.error(`error: ${(error as Error).message}\n\n${VERIFY_USAGE}`);
-    return EXIT_USAGE;
+    return usageError(error, VERIFY_USAGE);
   }
   if (flags.help) {
     console.log(VERIFY_USAGE);
@@ -85,16 +80,7 @@ export async function main(
     console.error(`error: invalid_body: ${describeIssues(parsed.error).message}`);
     return EXIT_USAGE;
   }
-  const config = readConfig(env);
-  if (!env("UNIT_ECONOMICS_RUN_DEADLINE_MS")) config.runDeadlineMs = CLI_DEFAULT_DEADLINE_MS;
-  const logger = createLogger({
-    secrets: config.secrets,
-    sink: (_level, line) => console.error(line),
-  });
-  let sql: Sql | undefined;
-  try {
-    requireSetting(config, "UNIT_ECONOMICS_DB_URL");
-    sql = connectDatabase(config.databaseUrl!);
+  return await runWithDatabase(env, flags.json, async ({ config, sql, logger }) => {
     const result = await runVerify({ config, sql, logger }, {
       ...parsed.data,
       repair: flags.repair,
@@ -102,14 +88,7 @@ export async function main(
     console.log(flags.json ? JSON.stringify(result, null, 2) : formatVerifyReport(result));
     if (result.error) return exitCodeFor(result.httpStatus, result.error.code);
     return result.driftRemaining ? EXIT_FAILED : EXIT_OK;
-  } catch (error) {
-    const failure = toAppError(error);
-    if (flags.json) console.log(JSON.stringify(failure.toBody(), null, 2));
-    else console.error(`error: ${failure.code}: ${failure.message}`);
-    return exitCodeFor(failure.status, failure.code);
-  } finally {
-    await sql?.end({ timeout: 5 });
-  }
+  });
 }
 
 /**

@@ -6,16 +6,17 @@
  * @module
  */
 import { inBatches } from "./batches.ts";
-import { type MetricBindings, resolveBindings } from "./bindings.ts";
+import type { MetricBindings } from "./bindings.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { type Config, requireSetting } from "./config.ts";
+import type { Config } from "./config.ts";
 import { databaseUnavailable, isDatabaseUnavailable, type Sql, withDatabase } from "./database.ts";
 import type { IsoDate } from "./dates.ts";
 import { AppError, type ErrorBody, mostSevere, toAppError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type MetricValue, toMetricValues } from "./metric-values.ts";
-import { type MetricDefinition, selectMetrics } from "./metrics.ts";
+import type { MetricDefinition } from "./metrics.ts";
 import { finishRun, keepLease, startRun } from "./runs.ts";
+import { resolveRunScope } from "./run-scope.ts";
 import { readSourceRows } from "./source.ts";
 import { diffValues, loadSentValues, recordSentValues, valueKey } from "./sent-values.ts";
 import type { SyncRequest } from "./sync-request.ts";
@@ -24,7 +25,7 @@ import {
   type VantageClient,
   vantageClientFromConfig,
 } from "./vantage/client.ts";
-import { coveringWindow, type DayWindow, resolveWindow } from "./window.ts";
+import type { DayWindow } from "./window.ts";
 
 /** What the engine needs from its caller. */
 export interface SyncDependencies {
@@ -95,16 +96,11 @@ export async function runSync(deps: SyncDependencies, request: SyncRequest): Pro
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger({ secrets: deps.config.secrets });
   const startedAt = clock.now();
-  requireSetting(deps.config, "metrics");
-  requireSetting(deps.config, "limits");
-  const metrics = selectMetrics(deps.config.metrics, request.metrics);
-  const windows = new Map(
-    metrics.map((metric) => [metric.key, resolveWindow(request, metric, startedAt)]),
-  );
-  const window = coveringWindow([...windows.values()]) ?? null;
-  const bindings = await withDatabase(
-    "reading metric bindings",
-    () => resolveBindings(deps.sql, deps.config),
+  const { metrics, windows, window, bindings } = await resolveRunScope(
+    deps.config,
+    deps.sql,
+    request,
+    startedAt,
   );
 
   const runId = await withDatabase("starting the run", () =>

@@ -7,7 +7,7 @@
  * @module
  */
 import { inBatches } from "./batches.ts";
-import { type MetricBindings, resolveBindings } from "./bindings.ts";
+import type { MetricBindings } from "./bindings.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { type Config, requireSetting } from "./config.ts";
 import { databaseUnavailable, isDatabaseUnavailable, type Sql, withDatabase } from "./database.ts";
@@ -18,9 +18,9 @@ import { type MetricValue, toMetricValues } from "./metric-values.ts";
 import type { MetricDefinition } from "./metrics.ts";
 import { finishRun, startRun } from "./runs.ts";
 import { loadSentValues, recordSentValues } from "./sent-values.ts";
+import { resolveRunScope } from "./run-scope.ts";
 import { readSourceRows } from "./source.ts";
 import type { SyncRequest } from "./sync-request.ts";
-import { selectMetrics } from "./metrics.ts";
 import { keepLease } from "./runs.ts";
 import {
   MAX_VALUES_PER_REQUEST,
@@ -36,7 +36,7 @@ import {
   fromVantageValues,
   recordChanges,
 } from "./verify-compare.ts";
-import { coveringWindow, type DayWindow, resolveWindow } from "./window.ts";
+import type { DayWindow } from "./window.ts";
 
 /** What a verify asks for: a sync request's window, metrics and trigger, and whether to repair. */
 export type VerifyRequest = Pick<SyncRequest, "date" | "from" | "to" | "metrics" | "trigger"> & {
@@ -126,17 +126,13 @@ export async function runVerify(
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger({ secrets: deps.config.secrets });
   const startedAt = clock.now();
-  requireSetting(deps.config, "metrics");
-  requireSetting(deps.config, "limits");
-  const metrics = selectMetrics(deps.config.metrics, request.metrics);
-  const windows = new Map(
-    metrics.map((metric) => [metric.key, resolveWindow(request, metric, startedAt)]),
+  const { metrics, windows, window, bindings } = await resolveRunScope(
+    deps.config,
+    deps.sql,
+    request,
+    startedAt,
   );
-  const window = coveringWindow([...windows.values()]) ?? null;
-  const bindings = await withDatabase(
-    "reading metric bindings",
-    () => resolveBindings(deps.sql, deps.config),
-  );
+
   // Unbound metrics read nothing from Vantage: the token is needed only when one is bound.
   if (metrics.some((metric) => bindings[metric.key])) {
     requireSetting(deps.config, "VANTAGE_API_TOKEN");
