@@ -34,7 +34,8 @@ const positiveMs = (min: number, max: number) => z.coerce.number().int().min(min
 const environmentSchema = z.object({
   VANTAGE_API_TOKEN: optionalText,
   VANTAGE_API_URL: z.url({ protocol: /^https?$/ }).default(DEFAULT_VANTAGE_API_URL),
-  UNIT_ECONOMICS_SYNC_SECRET: z.string().regex(
+  // Trimmed: no valid secret has whitespace, so a newline from `echo` or a .env file is dropped.
+  UNIT_ECONOMICS_SYNC_SECRET: z.string().trim().regex(
     SECRET_PATTERN,
     "must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / - (for example `openssl rand -hex 32`)",
   ).optional(),
@@ -151,16 +152,35 @@ export function readConfig(
     metrics,
     metricTokens,
     problems,
-    secrets: [
-      raw.VANTAGE_API_TOKEN,
-      raw.UNIT_ECONOMICS_SYNC_SECRET,
-      raw.UNIT_ECONOMICS_LINK_SECRET,
-      // Webhook URLs (Slack's, for one) carry their credential in the path.
-      raw.UNIT_ECONOMICS_ANOMALY_WEBHOOK_URL,
-      ...passwordsOf(raw),
-    ]
-      .filter((value): value is string => Boolean(value)),
+    secrets: secretValues(raw),
   };
+}
+
+/**
+ * Every secret value to mask: each as set and as used (trimmed, since a JSON log line shows a
+ * trailing newline as `\n`), the anomaly webhook's path and query on their own (Slack's carry the
+ * credential, and an error message may show the URL normalised), and database passwords.
+ */
+function secretValues(raw: Record<string, string | undefined>): string[] {
+  const values = [
+    raw.VANTAGE_API_TOKEN,
+    raw.UNIT_ECONOMICS_SYNC_SECRET,
+    raw.UNIT_ECONOMICS_LINK_SECRET,
+    raw.UNIT_ECONOMICS_ANOMALY_WEBHOOK_URL,
+    webhookCredential(raw.UNIT_ECONOMICS_ANOMALY_WEBHOOK_URL),
+    ...passwordsOf(raw),
+  ].flatMap((value) => value ? [value, value.trim()] : []);
+  return [...new Set(values)].filter(Boolean);
+}
+
+/** The path and query of a webhook URL, where services such as Slack put the credential. */
+function webhookCredential(url: string | undefined): string | undefined {
+  try {
+    const { pathname, search } = new URL(url ?? "");
+    return pathname === "/" && !search ? undefined : `${pathname}${search}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Passwords inside database URLs, so they can be masked too. */

@@ -39,6 +39,9 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Sql
   });
 }
 
+// The server refused the login: an unknown or NOLOGIN role, a wrong password, no such database.
+const LOGIN_REFUSED_CODES = ["28000", "28P01", "3D000"];
+
 // Connection-level failures: network, authentication refused for lack of slots, server going away.
 const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED",
@@ -55,6 +58,7 @@ const UNAVAILABLE_CODES = new Set([
   "57P03", // cannot_connect_now
   "53300", // too_many_connections
   "57014", // query_canceled (statement_timeout)
+  ...LOGIN_REFUSED_CODES,
 ]);
 
 /**
@@ -88,9 +92,20 @@ export function databaseUnavailable(cause: unknown, doing: string): AppError {
   const reason = cause instanceof Error
     ? ((cause as { code?: string }).code ?? cause.name)
     : "unknown";
+  if (LOGIN_REFUSED_CODES.includes(reason)) {
+    return new AppError(
+      "database_unavailable",
+      `The database refused the login (${reason}: ${
+        (cause as Error).message
+      }) while ${doing}. Check the user, password and database in UNIT_ECONOMICS_DB_URL; the function's role needs LOGIN and a password (README, "Least privilege").`,
+      { cause },
+    );
+  }
   return new AppError(
     "database_unavailable",
-    `The database is unreachable (${reason}) while ${doing}; nothing was sent for what was not recorded. Check UNIT_ECONOMICS_DB_URL and that Postgres is up; the next run catches up.`,
+    // Not "nothing was sent": when the database goes away after Vantage accepted a batch, that batch
+    // is in Vantage but not recorded, and the next run sends it again (an idempotent upsert).
+    `The database is unreachable (${reason}) while ${doing}. Check UNIT_ECONOMICS_DB_URL and that Postgres is up; the next run sends again whatever was not recorded as sent.`,
     { cause },
   );
 }

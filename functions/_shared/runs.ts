@@ -102,7 +102,8 @@ export async function startRun(sql: Sql, run: RunStart): Promise<number> {
             'sync_already_running', ${message})
   `;
   throw new AppError("sync_already_running", message, {
-    details: { runningRunId: running?.id ?? null },
+    // bigint ids come back from the driver as strings; the API's run ids are numbers.
+    details: { runningRunId: running ? Number(running.id) : null },
   });
 }
 

@@ -13,6 +13,8 @@ import type { DayWindow } from "./window.ts";
 
 // Postgres errors that mean the declaration does not match the database (the fix is in config or SQL).
 const UNDEFINED_OBJECT = new Set(["42P01", "42703", "3F000", "42883", "42846", "42804", "42501"]);
+// The role the function connects as lacks SELECT on the source (migration *_function_role.sql).
+const INSUFFICIENT_PRIVILEGE = "42501";
 
 /**
  * The rows of `metric`'s source inside `window`, ordered by day; Postgres cancels the query after
@@ -60,11 +62,14 @@ export async function readSourceRows(
       throw databaseUnavailable(error, `reading ${schema}.${relation}`);
     }
     if (code && UNDEFINED_OBJECT.has(code)) {
+      const fix = code === INSUFFICIENT_PRIVILEGE
+        ? `grant the function's database role read access: grant select on ${schema}.${relation} to unit_economics_function`
+        : `check that the relation and the columns ${dateColumn}, ${valueColumn} exist and are readable`;
       throw new AppError(
         "source_unavailable",
         `Metric "${metric.key}": cannot read ${schema}.${relation} (${
           (error as Error).message
-        }); check that the relation and the columns ${dateColumn}, ${valueColumn} exist and are readable`,
+        }); ${fix}`,
         { cause: error, details: { metric: metric.key, postgresCode: code } },
       );
     }

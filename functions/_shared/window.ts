@@ -8,6 +8,9 @@ import { AppError } from "./errors.ts";
 import type { MetricDefinition } from "./metrics.ts";
 import { MAX_WINDOW_DAYS, type SyncRequest } from "./sync-request.ts";
 
+/** The earliest day a sync, a verify or a report may name: an earlier one is a typo in the year. */
+export const EARLIEST_DAY: IsoDate = "1970-01-01";
+
 /** An inclusive range of days. */
 export interface DayWindow {
   from: IsoDate;
@@ -17,7 +20,7 @@ export interface DayWindow {
 /**
  * The window for `metric`: the requested `date` or `from`/`to`, else the last `lookbackDays`
  * complete days ending yesterday in the metric's time zone. Today may be named explicitly (a partial
- * day, on purpose); a day after today is refused.
+ * day, on purpose); a day after today, or before {@link EARLIEST_DAY}, is refused.
  *
  * @example
  * ```ts
@@ -37,6 +40,13 @@ export function resolveWindow(
   else {
     const yesterday = addDays(today, -1);
     return { from: addDays(yesterday, -(metric.lookbackDays - 1)), to: yesterday };
+  }
+  if (window.from < EARLIEST_DAY) {
+    throw new AppError(
+      "invalid_body",
+      `${window.from} is before ${EARLIEST_DAY}, the earliest day that can be synced or reported (a typo in the year?)`,
+      { details: { earliest: EARLIEST_DAY, requested: window } },
+    );
   }
   if (window.to > today) {
     throw new AppError(

@@ -274,8 +274,9 @@ export class VantageClient {
       );
       attempt++;
       let response: Response;
+      let text: string;
       try {
-        response = await this.#send(method, path, body, deadlineMs);
+        ({ response, text } = await this.#send(method, path, body, deadlineMs));
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new AppError(
@@ -298,9 +299,9 @@ export class VantageClient {
         continue;
       }
       this.#noteBudget(response.headers);
-      if (response.ok) return await this.#parse(response, schema, what);
+      if (response.ok) return this.#parse(response, text, schema, what);
 
-      const errors = await readErrors(response);
+      const errors = readErrors(response, text);
       if (response.status === 429) {
         rateLimitWaits++;
         attempt--; // a rate-limit wait is not a failed try
@@ -351,12 +352,17 @@ export class VantageClient {
     }
   }
 
+  /**
+   * Sends the request and reads the whole body, both under the request's timeout: a connection
+   * that breaks or stalls in the middle of the body is a network failure (retried), not a
+   * malformed answer.
+   */
   async #send(
     method: string,
     path: string,
     body: string | undefined,
     deadlineMs: number,
-  ): Promise<Response> {
+  ): Promise<{ response: Response; text: string }> {
     const { baseUrl, token, requestTimeoutMs, clock } = this.#options;
     const timeout = Math.max(1, Math.min(requestTimeoutMs, deadlineMs - clock.now()));
     const signal = AbortSignal.timeout(timeout);
@@ -370,13 +376,13 @@ export class VantageClient {
       body,
       signal,
     });
-    return response;
+    return { response, text: await response.text() };
   }
 
-  async #parse<T>(response: Response, schema: z.ZodType<T>, what: string): Promise<T> {
+  #parse<T>(response: Response, text: string, schema: z.ZodType<T>, what: string): T {
     let json: unknown;
     try {
-      json = response.status === 204 ? undefined : await response.json();
+      json = response.status === 204 ? undefined : JSON.parse(text);
     } catch (error) {
       throw new AppError(
         "vantage_invalid_response",
@@ -474,8 +480,7 @@ export function encodeValuesBody(values: readonly MetricValue[]): string {
 }
 
 /** Vantage's `errors[]` joined, or the start of whatever else the body was. */
-async function readErrors(response: Response): Promise<string> {
-  const text = await response.text().catch(() => "");
+function readErrors(response: Response, text: string): string {
   try {
     const parsed = errorsSchema.safeParse(JSON.parse(text));
     if (parsed.success && parsed.data.errors.length > 0) return parsed.data.errors.join("; ");
