@@ -12,6 +12,9 @@ create table if not exists public.orders (
 );
 
 create index if not exists orders_created_at on public.orders (created_at);
+-- The views group by the UTC day: this index lets a sync read a few days without scanning every
+-- order (bench/RESULTS.md: about 7.5 ms per metric without it, 1 ms with it).
+create index if not exists orders_utc_day on public.orders (((created_at at time zone 'UTC')::date));
 
 -- One row per UTC day that has orders; the columns the vendor's demo script and DESIGN.md name.
 create or replace view public.total_orders as
@@ -34,6 +37,11 @@ select (created_at at time zone 'UTC')::date as date,
        count(distinct customer_id)::integer as active_customers
 from public.orders
 group by 1;
+
+-- The function's role (migration *_function_role.sql) reads the three declared sources, and
+-- nothing else here: not even public.orders, which the views read with their owner's rights.
+grant select on public.total_orders, public.daily_revenue, public.daily_active_customers
+  to unit_economics_function;
 
 with days as (
   select d::date as day,

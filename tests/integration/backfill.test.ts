@@ -87,7 +87,7 @@ function startCliBackfill(stack: TestStack, from: string, to: string) {
       "--json",
     ],
     env: {
-      UNIT_ECONOMICS_DB_URL: stack.db.url,
+      UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
       VANTAGE_API_URL: stack.vantage.url,
       VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
       ...createEmulatorMetrics(stack.vantage.emulator),
@@ -109,6 +109,14 @@ async function waitForPuts(stack: TestStack, count: number): Promise<void> {
   throw new Error(`fewer than ${count} PUTs within 30 s`);
 }
 
+async function waitForRecorded(stack: TestStack, count: number): Promise<void> {
+  for (let waited = 0; waited < 30_000; waited += 50) {
+    if (await sentCount(stack) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`fewer than ${count} values recorded as sent within 30 s`);
+}
+
 async function sentCount(stack: TestStack): Promise<number> {
   const [{ count }] = await stack.db.sql`select count(*)::int from unit_economics.sent_values`;
   return count;
@@ -128,7 +136,8 @@ Deno.test("a backfill killed halfway resumes: the next run sends only what is mi
     const to = utcDay(-1);
     stack.vantage.emulator.setLatency(150);
     const child = startCliBackfill(stack, from, to);
-    await waitForPuts(stack, 5);
+    // Kill it once part of the backfill is recorded as sent (the orders and at least one more batch).
+    await waitForRecorded(stack, 2000);
     child.kill("SIGKILL");
     await child.status;
     await child.stdout.cancel();

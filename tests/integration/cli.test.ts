@@ -18,7 +18,7 @@ async function runCli(stack: TestStack, args: string[], env: Record<string, stri
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", CLI, ...args],
     env: {
-      UNIT_ECONOMICS_DB_URL: stack.db.url,
+      UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
       VANTAGE_API_URL: stack.vantage.url,
       VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
       ...createEmulatorMetrics(stack.vantage.emulator),

@@ -13,7 +13,7 @@ const CLI = new URL("../../cli/export.ts", import.meta.url).pathname;
 async function runCli(stack: TestStack, args: string[], env: Record<string, string> = {}) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", CLI, ...args],
-    env: { UNIT_ECONOMICS_DB_URL: stack.db.url, ...env },
+    env: { UNIT_ECONOMICS_DB_URL: stack.db.functionUrl, ...env },
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",

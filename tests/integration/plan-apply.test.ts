@@ -51,12 +51,12 @@ function planDeps(
   const all: Record<string, string> = {
     VANTAGE_API_URL: stack.vantage.url,
     VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-    UNIT_ECONOMICS_DB_URL: stack.db.url,
+    UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
     ...createEmulatorMetrics(stack.vantage.emulator),
     ...env,
   };
   const read = (name: string) => all[name] || undefined;
-  return { config: readConfig(read, metrics), env: read, sql: stack.db.sql };
+  return { config: readConfig(read, metrics), env: read, sql: stack.db.functionSql };
 }
 
 async function bindings(stack: TestStack): Promise<Record<string, string>> {
@@ -374,7 +374,7 @@ Deno.test("a failure stops apply with the metric and step named; what was done s
 
 Deno.test("the database going away during apply names the metric and the token to set meanwhile", () =>
   withStack(async (stack) => {
-    const sql = connectDatabase(stack.db.url);
+    const sql = connectDatabase(stack.db.functionUrl);
     const deps = { ...planDeps(stack, FRESH, ORDERS_ONLY), sql };
     const plan = await planChanges(deps, { prune: false });
     await sql.end();
@@ -491,7 +491,7 @@ async function runCli(
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", CLI[command], ...args],
     env: {
-      UNIT_ECONOMICS_DB_URL: stack.db.url,
+      UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
       VANTAGE_API_URL: stack.vantage.url,
       VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
       ORDERS_COST_REPORT_TOKEN: REPORT,

@@ -15,7 +15,7 @@ async function report(stack: TestStack, args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../../cli/report.ts", import.meta.url).pathname, ...args],
     env: {
-      UNIT_ECONOMICS_DB_URL: stack.db.url,
+      UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
       VANTAGE_API_URL: stack.vantage.url,
       VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
       ...createEmulatorMetrics(stack.vantage.emulator),

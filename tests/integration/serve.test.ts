@@ -16,7 +16,7 @@ import {
 
 function serveEnv(stack: TestStack): Record<string, string> {
   return {
-    UNIT_ECONOMICS_DB_URL: stack.db.url,
+    UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
     UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET,
     VANTAGE_API_URL: stack.vantage.url,
     VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,

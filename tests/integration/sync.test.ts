@@ -135,6 +135,7 @@ Deno.test("bigint and numeric sources reach Vantage without losing digits", () =
   withStack(async (stack) => {
     await stack.db.sql`create view public.big_numbers as
       select (current_date - 1) as day, 9007199254740993::bigint as amount`;
+    await stack.db.grantSource("public.big_numbers");
     const { status } = await stack.sync({ metrics: ["big"] });
     assert.equal(status, 200);
     const put = stack.vantage.emulator.requests.find((r) => r.method === "PUT")!;

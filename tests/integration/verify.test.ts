@@ -28,7 +28,7 @@ const CLI = new URL("../../cli/verify.ts", import.meta.url).pathname;
 /** The environment the stack's function runs with, for the engine in process and the CLI. */
 function stackEnv(stack: TestStack, overrides: Record<string, string> = {}) {
   return {
-    UNIT_ECONOMICS_DB_URL: stack.db.url,
+    UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
     VANTAGE_API_URL: stack.vantage.url,
     VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
     ...createEmulatorMetrics(stack.vantage.emulator),
@@ -44,7 +44,7 @@ function verify(
   const env: Record<string, string> = stackEnv(stack, options.env);
   const config = readConfig((name) => env[name] || undefined, options.metrics ?? ORDERS_ONLY);
   return runVerify(
-    { config, sql: stack.db.sql, logger: createLogger({ sink: () => {} }) },
+    { config, sql: stack.db.functionSql, logger: createLogger({ sink: () => {} }) },
     { trigger: "cli", repair: false, ...request },
   );
 }

@@ -3,6 +3,10 @@
  * holds what a Supabase project's database has (dev/db/supabase-compat.ts: roles, Vault, the pg_net
  * stand-in), the migrations (applied by the Supabase CLI, as in production) and the seed.
  *
+ * The product connects to it as the function's role ({@link TestDatabase.functionUrl}), so a
+ * statement that needs a right the role lacks fails here as it would in production; set-up and
+ * assertions use the superuser connection ({@link TestDatabase.sql}).
+ *
  * The test cluster (`.local/postgres-test`, port UNIT_ECONOMICS_TEST_DB_PORT or 54329) is started
  * on first use and stays up between runs. The template is rebuilt whenever the migrations, the
  * seed, supabase/config.toml, the stand-in extensions or the UTC date (the seed counts from today)
@@ -39,15 +43,43 @@ const DEFAULT_TEST_PORT = 54329;
 const TEMPLATE = "unit_economics_template";
 /** Files whose contents the template depends on, besides migrations and stand-in extensions. */
 const TEMPLATE_INPUTS = ["supabase/seed.sql", "supabase/config.toml"];
+/** The function's role, created NOLOGIN by supabase/migrations/*_function_role.sql. */
+export const FUNCTION_ROLE = "unit_economics_function";
+/**
+ * The LOGIN role the function connects as in tests: a member of {@link FUNCTION_ROLE} with nothing
+ * of its own, as `alter role unit_economics_function with login password …` is in production.
+ */
+export const FUNCTION_TEST_USER = "unit_economics_function_test";
+/**
+ * Its password (the test cluster trusts local connections, so the server does not check it; it is
+ * in {@link TestDatabase.functionUrl} so that masking and secret scans see a password).
+ */
+export const FUNCTION_TEST_PASSWORD = "fn-test-pw-6b1d0c9e4f2a7385";
 
 /** A database of its own for one test. */
 export interface TestDatabase {
-  /** Superuser URL of the database. */
+  /** Superuser URL of the database: set-up and assertions. */
   url: string;
+  /**
+   * URL of the same database as {@link FUNCTION_TEST_USER}, who has exactly the function role's
+   * rights: what the product under test connects with (`UNIT_ECONOMICS_DB_URL`).
+   */
+  functionUrl: string;
   /** Its name, `test_` and random hex. */
   name: string;
   /** Superuser connection to it (at most 2 sessions); `drop()` closes it. */
   sql: postgres.Sql;
+  /**
+   * Connection as the function's role (at most 2 sessions, `prepare: false` as in production), for
+   * tests that hand the engine a connection themselves; `drop()` closes it.
+   */
+  functionSql: postgres.Sql;
+  /**
+   * Grants the function role SELECT on a source relation a test created (`"public.big_numbers"`),
+   * as a project's migration does for its own sources. `create or replace view` keeps the grant;
+   * `drop view` loses it.
+   */
+  grantSource(relation: string): Promise<void>;
   /** Closes `sql` and drops the database, disconnecting whatever else is connected. */
   drop(): Promise<void>;
 }
@@ -84,12 +116,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     (admin) => admin`create database ${admin(name)} template ${admin(TEMPLATE)}`,
   );
   const url = databaseUrl(adminUrl, name);
+  const functionUrl = new URL(url);
+  functionUrl.username = FUNCTION_TEST_USER;
+  functionUrl.password = FUNCTION_TEST_PASSWORD;
   const sql = postgres(url, { max: 2, onnotice: () => {} });
+  // postgres.js connects on the first query: tests that never use it cost nothing.
+  const functionSql = postgres(functionUrl.href, { max: 2, prepare: false, onnotice: () => {} });
   return {
     url,
+    functionUrl: functionUrl.href,
     name,
     sql,
+    functionSql,
+    // A utility statement takes no parameters; sql(…) quotes each dotted part as an identifier.
+    grantSource: async (relation) => {
+      await sql`grant select on ${sql(relation)} to ${sql(FUNCTION_ROLE)}`;
+    },
     drop: async () => {
+      await functionSql.end();
       await sql.end();
       await withConnection(
         adminUrl,
@@ -142,9 +186,25 @@ async function prepareTestCluster(): Promise<string> {
         select shobj_description(oid, 'pg_database') as fingerprint
         from pg_database where datname = ${TEMPLATE}`);
     if (current?.fingerprint !== fingerprint) await buildTemplate(location, url, fingerprint);
+    await withConnection(url, (admin) => admin.unsafe(FUNCTION_TEST_USER_SQL));
     return url;
   });
 }
+
+/**
+ * Creates {@link FUNCTION_TEST_USER} (cluster-wide, once) and makes it a member of the function
+ * role, which the template's migrations created. Constants only: safe to inline.
+ */
+const FUNCTION_TEST_USER_SQL = `
+do $$
+begin
+  if not exists (select from pg_catalog.pg_roles where rolname = '${FUNCTION_TEST_USER}') then
+    create role ${FUNCTION_TEST_USER} login inherit password '${FUNCTION_TEST_PASSWORD}';
+  end if;
+end
+$$;
+grant ${FUNCTION_ROLE} to ${FUNCTION_TEST_USER};
+`;
 
 /**
  * Builds the template from nothing: the Supabase baseline, the migrations and the seed, with

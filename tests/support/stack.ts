@@ -1,7 +1,8 @@
 /**
  * The whole product for an integration test: a real Postgres database of its own (migrated by the
- * Supabase CLI, seeded), the Vantage emulator over HTTP with an "Orders" metric, and the function
- * served behind the gateway prefix on 127.0.0.1, exactly as `deno task serve` serves it.
+ * Supabase CLI, seeded; the function connects as its least-privilege role), the Vantage emulator
+ * over HTTP with an "Orders" metric, and the function served behind the gateway prefix on
+ * 127.0.0.1, exactly as `deno task serve` serves it.
  *
  * @module
  */
@@ -105,7 +106,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
     VANTAGE_API_URL: vantage.url,
     UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET,
-    UNIT_ECONOMICS_DB_URL: db.url,
+    // As the function's role, not the superuser: the grants are under test too.
+    UNIT_ECONOMICS_DB_URL: db.functionUrl,
     ...options.env,
   };
   const logs: string[] = [];
