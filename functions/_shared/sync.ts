@@ -17,6 +17,7 @@ import { type MetricValue, toMetricValues } from "./metric-values.ts";
 import type { MetricDefinition } from "./metrics.ts";
 import { finishRun, keepLease, startRun } from "./runs.ts";
 import { resolveRunScope } from "./run-scope.ts";
+import { metricFailure } from "./metric-failure.ts";
 import { readSourceRows } from "./source.ts";
 import { diffValues, loadSentValues, recordSentValues, valueKey } from "./sent-values.ts";
 import type { SyncRequest } from "./sync-request.ts";
@@ -320,31 +321,12 @@ async function syncMetric(
       });
     }
   } catch (error) {
-    const failure = toAppError(error);
-    if (failure.code === "internal_error") {
-      ctx.logger.error("unexpected error", {
-        metric: metric.key,
-        error: String(error),
-        stack: (error as Error)?.stack,
-      });
-    }
     outcome.status = "failed";
-    outcome.error = withTokenHint(failure, metric, token).toBody().error;
+    outcome.error = metricFailure(error, metric, ctx.bindings[metric.key], ctx.logger);
   }
   return outcome;
 }
 
 function toPlanned(value: MetricValue) {
   return { date: value.date, label: value.label === "" ? null : value.label, amount: value.amount };
-}
-
-/** Vantage's 404 for a metric means the token is wrong: say which variable holds it. */
-function withTokenHint(error: AppError, metric: MetricDefinition, token: string | null): AppError {
-  const status = (error.details as { status?: number } | undefined)?.status;
-  if (error.code !== "vantage_rejected" || status !== 404) return error;
-  return new AppError(
-    error.code,
-    `${error.message}; ${metric.tokenVariable} is ${token}: is that the token of the business metric "${metric.title}"?`,
-    { details: error.details },
-  );
 }

@@ -18,6 +18,7 @@ import { type MetricValue, toMetricValues } from "./metric-values.ts";
 import type { MetricDefinition } from "./metrics.ts";
 import { finishRun, startRun } from "./runs.ts";
 import { loadSentValues, recordSentValues } from "./sent-values.ts";
+import { metricFailure } from "./metric-failure.ts";
 import { resolveRunScope } from "./run-scope.ts";
 import { readSourceRows } from "./source.ts";
 import type { SyncRequest } from "./sync-request.ts";
@@ -247,16 +248,8 @@ async function verifyMetric(
     );
     if (drifted) outcome.status = "repaired";
   } catch (error) {
-    const failure = toAppError(error);
-    if (failure.code === "internal_error") {
-      ctx.logger.error("unexpected error", {
-        metric: metric.key,
-        error: String(error),
-        stack: (error as Error)?.stack,
-      });
-    }
     outcome.status = "failed";
-    outcome.error = failure.toBody().error;
+    outcome.error = metricFailure(error, metric, ctx.bindings[metric.key], ctx.logger);
   }
   return outcome;
 }
