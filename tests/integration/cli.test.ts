@@ -3,37 +3,11 @@
  * Vantage, a readable summary or JSON on stdout, and an exit code that says how it went.
  */
 import assert from "node:assert/strict";
-import { DEFAULT_EMULATOR_TOKEN } from "../../dev/vantage/emulator.ts";
-import {
-  createEmulatorMetrics,
-  ORDERS_TOKEN,
-  type TestStack,
-  utcDay,
-  withStack,
-} from "../support/stack.ts";
+import { runCliModule, stackCliEnv } from "../support/cli.ts";
+import { ORDERS_TOKEN, type TestStack, utcDay, withStack } from "../support/stack.ts";
 
-const CLI = new URL("../../cli/sync.ts", import.meta.url).pathname;
-
-async function runCli(stack: TestStack, args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    env: {
-      UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
-      VANTAGE_API_URL: stack.vantage.url,
-      VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-      ...createEmulatorMetrics(stack.vantage.emulator),
-      ...env,
-    },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function runCli(stack: TestStack, args: string[], env: Record<string, string> = {}) {
+  return runCliModule("cli/sync.ts", args, stackCliEnv(stack, env));
 }
 
 Deno.test("the CLI syncs, prints a readable summary and exits 0", () =>

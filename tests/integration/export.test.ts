@@ -4,26 +4,16 @@
  * labels that need quoting and long decimals survive; the missing-day policy applies; exit codes.
  */
 import assert from "node:assert/strict";
+import { runCliModule } from "../support/cli.ts";
 import { parseAmount } from "../../functions/_shared/decimal.ts";
 import { DEFAULT_EMULATOR_TOKEN } from "../../dev/vantage/emulator.ts";
 import { type TestStack, utcDay, withStack } from "../support/stack.ts";
 
-const CLI = new URL("../../cli/export.ts", import.meta.url).pathname;
-
-async function runCli(stack: TestStack, args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    env: { UNIT_ECONOMICS_DB_URL: stack.db.functionUrl, ...env },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function runCli(stack: TestStack, args: string[], env: Record<string, string> = {}) {
+  return runCliModule("cli/export.ts", args, {
+    UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
+    ...env,
+  });
 }
 
 /** Uploads a CSV the way the vendor's docs show (`--form csv=@FILE`) to a new metric; its values. */

@@ -3,33 +3,11 @@
  */
 import assert from "node:assert/strict";
 import { DEFAULT_EMULATOR_TOKEN, SEEDED_COST_REPORT } from "../../dev/vantage/emulator.ts";
-import {
-  createEmulatorMetrics,
-  ORDERS_TOKEN,
-  type TestStack,
-  utcDay,
-  withStack,
-} from "../support/stack.ts";
+import { runCliModule, stackCliEnv } from "../support/cli.ts";
+import { ORDERS_TOKEN, type TestStack, utcDay, withStack } from "../support/stack.ts";
 
-async function report(stack: TestStack, args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../../cli/report.ts", import.meta.url).pathname, ...args],
-    env: {
-      UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
-      VANTAGE_API_URL: stack.vantage.url,
-      VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-      ...createEmulatorMetrics(stack.vantage.emulator),
-    },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function report(stack: TestStack, args: string[]) {
+  return runCliModule("cli/report.ts", args, stackCliEnv(stack));
 }
 
 Deno.test("deno task report writes the self-contained page and prints a text chart", () =>

@@ -3,41 +3,16 @@
  * configuration from the environment; `deno task invoke` reaches it through supabase-js.
  */
 import assert from "node:assert/strict";
-import { DEFAULT_EMULATOR_TOKEN } from "../../dev/vantage/emulator.ts";
+import { runCliModule, stackCliEnv } from "../support/cli.ts";
 import { startServe } from "../support/serve.ts";
-import {
-  createEmulatorMetrics,
-  ORDERS_TOKEN,
-  TEST_SECRET,
-  type TestStack,
-  utcDay,
-  withStack,
-} from "../support/stack.ts";
+import { ORDERS_TOKEN, TEST_SECRET, type TestStack, utcDay, withStack } from "../support/stack.ts";
 
 function serveEnv(stack: TestStack): Record<string, string> {
-  return {
-    UNIT_ECONOMICS_DB_URL: stack.db.functionUrl,
-    UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET,
-    VANTAGE_API_URL: stack.vantage.url,
-    VANTAGE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-    ...createEmulatorMetrics(stack.vantage.emulator),
-  };
+  return stackCliEnv(stack, { UNIT_ECONOMICS_SYNC_SECRET: TEST_SECRET });
 }
 
-async function invoke(args: string[], env: Record<string, string>) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../../cli/invoke.ts", import.meta.url).pathname, ...args],
-    env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function invoke(args: string[], env: Record<string, string>) {
+  return runCliModule("cli/invoke.ts", args, env);
 }
 
 Deno.test("deno task serve answers under /functions/v1/unit-economics and syncs", () =>

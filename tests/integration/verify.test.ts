@@ -5,6 +5,7 @@
  * says whether drift remains.
  */
 import assert from "node:assert/strict";
+import { runCliModule, stackCliEnv } from "../support/cli.ts";
 import { readConfig } from "../../functions/_shared/config.ts";
 import { parseAmount } from "../../functions/_shared/decimal.ts";
 import { DECLARED_METRICS, type MetricDeclaration } from "../../functions/_shared/metrics.ts";
@@ -23,8 +24,6 @@ import {
 
 const REVENUE_TOKEN = EMULATOR_METRICS[1].token;
 const MIRRORED_ORDERS: MetricDeclaration[] = [{ ...ORDERS_ONLY[0], mode: "mirror" }];
-const CLI = new URL("../../cli/verify.ts", import.meta.url).pathname;
-
 /** The environment the stack's function runs with, for the engine in process and the CLI. */
 function stackEnv(stack: TestStack, overrides: Record<string, string> = {}) {
   return {
@@ -283,20 +282,8 @@ Deno.test("invalid source rows fail that metric with the sync's 422 error", () =
     assert.equal(result.metrics[0].error?.code, "invalid_source_data");
   }));
 
-async function runCli(stack: TestStack, args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    env: stackEnv(stack, env),
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function runCli(stack: TestStack, args: string[], env: Record<string, string> = {}) {
+  return runCliModule("cli/verify.ts", args, stackCliEnv(stack, env));
 }
 
 Deno.test("the CLI exits 0 in sync, 1 on drift, 0 after --repair, 2 on bad usage", () =>
