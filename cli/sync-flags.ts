@@ -51,12 +51,24 @@ export function parseSyncFlags(args: string[]): SyncFlags {
       help: { type: "boolean", default: false },
     },
   });
-  const metrics = values.metric?.flatMap((value) => value.split(",")).map((key) => key.trim())
-    .filter(Boolean);
+  const metrics = metricKeys(values.metric);
   const body: Record<string, unknown> = { dryRun: values["dry-run"], force: values.force };
   if (values.date !== undefined) body.date = values.date;
   if (values.from !== undefined) body.from = values.from;
   if (values.to !== undefined) body.to = values.to;
-  if (metrics && metrics.length > 0) body.metrics = metrics;
+  if (metrics) body.metrics = metrics;
   return { body, json: values.json, help: values.help };
+}
+
+/**
+ * The metric keys of repeated or comma-separated `--metric` flags; undefined when none is given.
+ *
+ * @example
+ * ```ts
+ * metricKeys(["orders,revenue", " active_customers "]); // ["orders", "revenue", "active_customers"]
+ * ```
+ */
+export function metricKeys(flags: string[] | undefined): string[] | undefined {
+  const keys = flags?.flatMap((value) => value.split(",")).map((key) => key.trim()).filter(Boolean);
+  return keys && keys.length > 0 ? keys : undefined;
 }

@@ -13,6 +13,7 @@ import { runVerify, type VerifyOutcome, type VerifyResult } from "../functions/_
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-code.ts";
 import { table } from "./table.ts";
 import { runWithDatabase, usageError } from "./command.ts";
+import { metricKeys } from "./sync-flags.ts";
 
 /** Drift values listed per metric and kind in the readable report; the rest are counted. */
 const LISTED = 20;
@@ -66,14 +67,12 @@ export async function main(
     console.log(VERIFY_USAGE);
     return EXIT_OK;
   }
-  const metrics = flags.metric?.flatMap((value) => value.split(",")).map((key) => key.trim())
-    .filter(Boolean);
   // The window and metrics follow a sync request's rules, so both commands refuse the same input.
   const parsed = syncRequestSchema.safeParse({
     date: flags.date,
     from: flags.from,
     to: flags.to,
-    metrics: metrics?.length ? metrics : undefined,
+    metrics: metricKeys(flags.metric),
     trigger: "cli",
   });
   if (!parsed.success) {

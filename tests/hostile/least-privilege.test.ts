@@ -11,7 +11,7 @@ import { createApp } from "../../functions/unit-economics/app.ts";
 import { ask, assertWithinContract, AUTH, BASE } from "./contract.ts";
 import { recordOutcome } from "../support/reliability.ts";
 import { FUNCTION_ROLE, FUNCTION_TEST_USER } from "../support/database.ts";
-import { ORDERS_TOKEN, TEST_SECRET, utcDay, withStack } from "../support/stack.ts";
+import { ORDERS_ONLY, ORDERS_TOKEN, TEST_SECRET, utcDay, withStack } from "../support/stack.ts";
 
 /** What the function's role must not do, each refused with SQLSTATE 42501. */
 const FORBIDDEN: [string, string][] = [
@@ -149,13 +149,7 @@ Deno.test("the function runs as its least-privilege role and cannot step outside
   }, {
     env: { UNGRANTED_METRIC_ID: ORDERS_TOKEN },
     metrics: [
-      {
-        key: "orders",
-        title: "Orders",
-        source: { relation: "total_orders", dateColumn: "date", valueColumn: "total_orders" },
-        range: { min: 0, integers: true },
-        tokenVariable: "ORDERS_METRIC_ID",
-      },
+      ...ORDERS_ONLY,
       {
         key: "ungranted",
         title: "Ungranted",

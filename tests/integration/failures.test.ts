@@ -5,7 +5,7 @@
  * fault matrix, tests/reliability/faults.test.ts, with the check that nothing is lost.
  */
 import assert from "node:assert/strict";
-import { ORDERS_TOKEN, utcDay, withStack } from "../support/stack.ts";
+import { ORDERS_ONLY, ORDERS_TOKEN, utcDay, withStack } from "../support/stack.ts";
 
 type Metric = {
   key: string;
@@ -54,13 +54,7 @@ Deno.test("when several metrics run and one fails, the others complete and the s
   }, {
     env: { BROKEN_METRIC_ID: "bsnss_mtrc_broken0000000001" },
     metrics: [
-      {
-        key: "orders",
-        title: "Orders",
-        source: { relation: "total_orders", dateColumn: "date", valueColumn: "total_orders" },
-        range: { min: 0, integers: true },
-        tokenVariable: "ORDERS_METRIC_ID",
-      },
+      ...ORDERS_ONLY,
       {
         key: "broken",
         title: "Broken",

@@ -179,14 +179,7 @@ export class VantageClient {
     to: string,
     deadlineMs: number,
   ): Promise<VantageCost[]> {
-    const query = new URLSearchParams({
-      cost_report_token: costReportToken,
-      start_date: from,
-      end_date: to,
-      date_bin: "day",
-      order: "asc",
-      limit: String(MAX_PAGE_SIZE),
-    });
+    const query = dailyReportQuery(costReportToken, from, to, MAX_PAGE_SIZE);
     const pages = await this.#allPages(`/costs?${query}`, costsPageSchema, deadlineMs);
     return pages.flatMap((page) => page.costs);
   }
@@ -198,14 +191,7 @@ export class VantageClient {
     to: string,
     deadlineMs: number,
   ): Promise<VantageUnitCost[]> {
-    const query = new URLSearchParams({
-      cost_report_token: costReportToken,
-      start_date: from,
-      end_date: to,
-      date_bin: "day",
-      order: "asc",
-      limit: String(MAX_UNIT_COSTS_PAGE_SIZE),
-    });
+    const query = dailyReportQuery(costReportToken, from, to, MAX_UNIT_COSTS_PAGE_SIZE);
     const pages = await this.#allPages(`/unit_costs?${query}`, unitCostsPageSchema, deadlineMs);
     return pages.flatMap((page) => page.unit_costs);
   }
@@ -455,6 +441,18 @@ export function vantageClientFromConfig(
 /** The HTTP status of a Vantage refusal, when the error is one. */
 export function statusOf(error: unknown): number | undefined {
   return error instanceof AppError ? (error.details as { status?: number })?.status : undefined;
+}
+
+/** The query of a cost report's daily figures, oldest first, in the largest pages allowed. */
+function dailyReportQuery(costReportToken: string, from: string, to: string, limit: number) {
+  return new URLSearchParams({
+    cost_report_token: costReportToken,
+    start_date: from,
+    end_date: to,
+    date_bin: "day",
+    order: "asc",
+    limit: String(limit),
+  });
 }
 
 function metricPath(metricToken: string): string {
